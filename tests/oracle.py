@@ -1,0 +1,216 @@
+"""Run a fixture under real Streamlit (``AppTest``) and record what happened.
+
+The oracle test (test_oracle.py) uses this to check that every expected finding
+has its runtime consequence in Streamlit 1.67, and that clean fixtures run
+clean. Nothing here relies on fixtures cooperating (no markers, no counters in
+the apps): exceptions come from the app's exception elements, cache behaviour
+from Streamlit's own per-function lookup metrics and its cache storage.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from expectations import FIXTURES, Fixture
+
+TIMEOUT = 30.0  # seconds per script run
+
+_PARAM = re.compile(r"Cannot hash argument '(?P<param>[^']+)'")
+
+
+@dataclass(frozen=True)
+class ShownError:
+    """An exception element an app showed (uncaught, or via ``st.exception``)."""
+
+    script: Path
+    type: str  # last dotted component of the exception's class name
+    message: str
+
+    @property
+    def param(self) -> str | None:
+        """The parameter an ``UnhashableParamError`` names."""
+        match = _PARAM.search(self.message)
+        return match["param"] if match else None
+
+    def __str__(self) -> str:
+        first_line = self.message.strip().splitlines()[0] if self.message.strip() else ""
+        return f"{self.script.name}: {self.type}: {first_line}"
+
+
+@dataclass
+class Run:
+    """One ``at.run()`` of a script."""
+
+    errors: list[ShownError]
+    elements: int  # elements rendered (an app that failed to compile renders none)
+    lookups: Counter[str]  # cache lookups during this run, by cached function
+    misses: Counter[str]  # cache misses (the cached body ran) during this run
+    entries: int  # cache entries (cache_data + cache_resource) after this run
+
+
+@dataclass
+class ScriptResult:
+    """A script of a fixture run once and then rerun with identical inputs."""
+
+    script: Path
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def first(self) -> Run:
+        return self.runs[0]
+
+    @property
+    def reruns(self) -> list[Run]:
+        return self.runs[1:]
+
+    @property
+    def ran(self) -> bool:
+        """The script really ran: it rendered something or used a cache."""
+        return self.first.elements > 0 or sum(self.first.lookups.values()) > 0
+
+    def rerun_misses(self) -> Counter[str]:
+        """Cache misses on reruns (identical inputs), by cached function."""
+        total: Counter[str] = Counter()
+        for run in self.reruns:
+            total.update(run.misses)
+        return +total
+
+    @property
+    def entry_growth(self) -> int:
+        """How many cache entries the reruns added."""
+        return self.runs[-1].entries - self.first.entries
+
+
+def scripts_of(fixture: Fixture) -> list[Path]:
+    """The scripts Streamlit runs for a fixture: the entry, then each page."""
+    return [fixture.entry, *fixture.pages]
+
+
+def run_fixture(fixture: Fixture, reruns: int) -> list[ScriptResult]:
+    """Run every script of a fixture (entry and pages), each as its own AppTest."""
+    return [run_script(fixture, script, reruns) for script in scripts_of(fixture)]
+
+
+def run_script(fixture: Fixture, script: Path, reruns: int) -> ScriptResult:
+    from streamlit.testing.v1 import AppTest
+
+    result = ScriptResult(script)
+    with _isolated(_import_root(fixture)):
+        clear_caches()
+        at = AppTest.from_file(str(script), default_timeout=TIMEOUT)
+        for _ in range(1 + reruns):
+            before_lookups, before_misses = lookup_counts()
+            at.run()
+            after_lookups, after_misses = lookup_counts()
+            result.runs.append(
+                Run(
+                    errors=_shown_errors(at, script),
+                    elements=len(at.main.children) + len(at.sidebar.children),
+                    lookups=+(after_lookups - before_lookups),
+                    misses=+(after_misses - before_misses),
+                    entries=cache_entry_count(),
+                )
+            )
+        clear_caches()
+    return result
+
+
+def _shown_errors(at, script: Path) -> list[ShownError]:
+    return [
+        ShownError(script, (element.proto.type or "").rsplit(".", 1)[-1], element.message)
+        for element in at.exception
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Streamlit's caches
+
+
+def clear_caches() -> None:
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def lookup_counts() -> tuple[Counter[str], Counter[str]]:
+    """Process-wide (lookups, misses) per cached function, from Streamlit's metrics.
+
+    The counters never reset, so callers take differences. A cached function is
+    named ``module.qualname`` (``__main__.load`` for a function in the script).
+    """
+    from streamlit.runtime.caching import cache_metrics
+
+    lookups: Counter[str] = Counter()
+    misses: Counter[str] = Counter()
+    stats = cache_metrics.get_cache_metrics().get_stats([cache_metrics.CACHE_LOOKUPS_FAMILY])
+    for stat in stats.get(cache_metrics.CACHE_LOOKUPS_FAMILY, []):
+        name = f"{stat.labels['cache_type']}:{stat.labels['cache']}"
+        lookups[name] += stat.value
+        if stat.labels["result"] == "miss":
+            misses[name] += stat.value
+    return lookups, misses
+
+
+def cache_entry_count() -> int:
+    """Entries currently stored by every st.cache_data and st.cache_resource function."""
+    from streamlit.runtime.caching import cache_data_api, cache_resource_api
+
+    total = 0
+    for registry in (cache_data_api._data_caches, cache_resource_api._resource_caches):
+        with registry._caches_lock:
+            caches = [c for per_session in registry._function_caches.values() for c in per_session.values()]
+        for cache in caches:
+            store = getattr(cache, "_mem_cache", None)  # ResourceCache
+            if store is None:
+                store = getattr(cache.storage, "_mem_cache")  # DataCache (in-memory wrapper)
+            total += len(store)
+    return total
+
+
+# ---------------------------------------------------------------------------
+# Import isolation: several fixtures have modules with the same name (utils.py).
+
+
+def _import_root(fixture: Fixture) -> Path:
+    return fixture.root if fixture.root.is_dir() else fixture.root.parent
+
+
+@contextlib.contextmanager
+def _isolated(root: Path) -> Iterator[None]:
+    saved_path = list(sys.path)
+    _forget_fixture_modules()
+    sys.path.insert(0, str(root))
+    try:
+        yield
+    finally:
+        sys.path[:] = saved_path
+        _forget_fixture_modules()
+
+
+def _forget_fixture_modules() -> None:
+    """Drop every module imported from a fixture file (a module of an app)."""
+    fixtures = FIXTURES.resolve()
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if not path:
+            continue
+        try:
+            Path(path).resolve().relative_to(fixtures)
+        except ValueError:
+            continue
+        del sys.modules[name]
+
+
+def quiet_streamlit_logs() -> None:
+    """Streamlit logs every uncaught app exception with a full traceback; the
+    oracle reads the exception elements instead."""
+    for name in ("streamlit", "streamlit.runtime", "streamlit.runtime.scriptrunner"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
