@@ -1,0 +1,84 @@
+"""The ``hash_funcs`` table of a cached function: its entries and the types they cover."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from astroid import nodes
+
+from cachelint.analysis.discovery import CachedFunction
+from cachelint.analysis.hashability import HashFuncsKeys
+from cachelint.analysis.infer import Inferrer, qualname
+from cachelint.analysis.values import ClassRef
+
+
+@dataclass
+class HashFuncsEntry:
+    key: nodes.NodeNG
+    value: nodes.NodeNG
+    name: str | None  # the key as a string, when it is one
+    classes: list[ClassRef]  # the classes the key names (a class key, or a string resolved in the app)
+
+
+def hash_funcs_dict(cached: CachedFunction, inferrer: Inferrer) -> nodes.Dict | None:
+    """The dict literal given as ``hash_funcs=``, following one name if needed."""
+    option = cached.option("hash_funcs")
+    if isinstance(option, nodes.Name):
+        try:
+            _, stmts = option.lookup(option.name)
+        except Exception:  # noqa: BLE001 - astroid lookup on odd code
+            return None
+        for stmt in stmts:
+            if isinstance(stmt, nodes.AssignName) and isinstance(stmt.parent, nodes.Assign):
+                option = stmt.parent.value
+                break
+    return option if isinstance(option, nodes.Dict) else None
+
+
+def entries(cached: CachedFunction, inferrer: Inferrer) -> list[HashFuncsEntry]:
+    table = hash_funcs_dict(cached, inferrer)
+    if table is None:
+        return []
+    found = []
+    for key, value in table.items:
+        if isinstance(key, nodes.DictUnpack):
+            continue
+        if isinstance(key, nodes.Const) and isinstance(key.value, str):
+            found.append(HashFuncsEntry(key, value, key.value, classes_named(key.value, cached, inferrer)))
+        else:
+            found.append(HashFuncsEntry(key, value, None, inferrer.class_object(key)))
+    return found
+
+
+def covered_keys(cached: CachedFunction, inferrer: Inferrer) -> HashFuncsKeys | None:
+    """What the table covers; None when there is a table the analysis cannot read."""
+    if cached.option("hash_funcs") is None:
+        return HashFuncsKeys()
+    if hash_funcs_dict(cached, inferrer) is None:
+        return None
+    keys = HashFuncsKeys()
+    for entry in entries(cached, inferrer):
+        if entry.name is not None:
+            keys.names.add(entry.name)
+        for cls in entry.classes:
+            if cls.node is not None:
+                keys.classes.add(cls.node)
+            else:
+                keys.names.add(cls.qualname)
+        if entry.name is None and not entry.classes:
+            return None  # a key the analysis cannot resolve may cover anything
+    return keys
+
+
+def classes_named(name: str, cached: CachedFunction, inferrer: Inferrer) -> list[ClassRef]:
+    """App classes whose qualified name (``__main__.X`` or ``utils.X``) is ``name``."""
+    module_name, _, _ = name.rpartition(".")
+    found = []
+    for module in [cached.module, *inferrer.project.loaded_modules()]:
+        if module_name not in (module.runtime_name, module.name):
+            continue
+        for cls in module.tree.nodes_of_class(nodes.ClassDef):
+            ref = inferrer.class_ref(cls)
+            if f"{module_name}.{qualname(cls)}" == name and ref not in found:
+                found.append(ref)
+    return found

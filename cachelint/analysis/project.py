@@ -1,0 +1,249 @@
+"""Files of the app being checked, parsed once with astroid, and how they import each other.
+
+Streamlit runs an app's entry script as ``__main__`` with the script's folder on
+``sys.path``; its pages run as ``__main__`` too. Every other module is named by its
+dotted path from that folder (``utils``, ``lib.models``). Class names in ``hash_funcs``
+and in Streamlit's error messages follow these names, so the model keeps them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from astroid import nodes
+from astroid.builder import AstroidBuilder
+from astroid.exceptions import AstroidSyntaxError
+from astroid.manager import AstroidManager
+
+from cachelint.source import read_source
+
+# Folders that never hold the app's own code.
+SKIPPED_DIRS = frozenset(
+    {".git", ".hg", ".svn", ".venv", "venv", "env", ".env", "node_modules", "__pycache__",
+     "build", "dist", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".cachelint_cache",
+     "site-packages", ".eggs"}
+)
+MAX_PROJECT_FILES = 5000  # files looked at when searching a folder for importers and callers
+MAX_CALLER_FILE_BYTES = 1_000_000
+
+
+class ParseFailure(Exception):
+    """The file is not Python that this interpreter can parse."""
+
+    def __init__(self, path: Path, line: int, col: int, reason: str):
+        super().__init__(reason)
+        self.path, self.line, self.col, self.reason = path, line, col, reason
+
+
+@dataclass(eq=False)
+class Module:
+    path: Path
+    name: str  # the dotted name other modules import it by
+    is_entry: bool  # Streamlit runs it as __main__ (entry script or page)
+    tree: nodes.Module
+    text: str
+
+    @property
+    def runtime_name(self) -> str:
+        """``type(obj).__module__`` of a class defined here, as the running app sees it."""
+        return "__main__" if self.is_entry else self.name
+
+
+def build_tree(text: str, modname: str, path: Path) -> nodes.Module:
+    """Parse with astroid without its post-build steps.
+
+    astroid's post-build resolves every ``obj.attr = ...`` and ``from x import *`` by
+    inference, which would import streamlit or pandas themselves (seconds each). The
+    rebuilt tree already has scopes and locals, which is all the analysis needs.
+    """
+    builder = AstroidBuilder(AstroidManager(), apply_transforms=False)
+    try:
+        module, _ = builder._data_build(text, modname, str(path))
+    except AstroidSyntaxError as exc:
+        error = exc.error
+        line = getattr(error, "lineno", None) or 1
+        col = max((getattr(error, "offset", None) or 1) - 1, 0)
+        reason = getattr(error, "msg", None) or str(error)
+        raise ParseFailure(path, line, col, reason) from None
+    return module
+
+
+def app_root(path: Path) -> Path:
+    """The folder Streamlit puts on sys.path for the app that holds ``path``."""
+    folder = path.parent
+    while (folder / "__init__.py").exists() and folder.parent != folder:
+        folder = folder.parent
+    if folder.name == "pages" and folder.parent != folder:
+        folder = folder.parent
+    return folder
+
+
+def python_files(root: Path, limit: int = MAX_PROJECT_FILES) -> list[Path]:
+    """Python files under ``root``, skipping virtualenvs, caches and build folders."""
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(".py"):
+                found.append(Path(folder, name))
+                if len(found) >= limit:
+                    return found
+    return found
+
+
+@dataclass
+class _Folder:
+    """What one app folder holds: its files and which module names they import."""
+
+    files: list[Path]
+    imported_names: set[str] = field(default_factory=set)
+
+
+_IMPORT_LINE = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w., ]+))", re.MULTILINE)
+
+
+class Project:
+    """Parses files on demand and answers questions that span modules.
+
+    One instance serves a whole run (or a flake8 worker); parsed modules are kept so
+    that a module imported by many pages is parsed once.
+    """
+
+    def __init__(self, entry_scripts: frozenset[Path] = frozenset()):
+        self._modules: dict[Path, Module | ParseFailure] = {}
+        self._texts: dict[Path, str | None] = {}
+        self._folders: dict[Path, _Folder] = {}
+        self._entry_scripts = entry_scripts
+        self.overrides: dict[Path, str] = {}  # unsaved text (stdin, editor buffers)
+
+    # -- files ---------------------------------------------------------------------
+    def text(self, path: Path) -> str | None:
+        path = path.resolve() if path not in self.overrides else path
+        if path in self.overrides:
+            return self.overrides[path]
+        if path not in self._texts:
+            try:
+                if path.stat().st_size > MAX_CALLER_FILE_BYTES:
+                    self._texts[path] = None
+                else:
+                    self._texts[path] = read_source(path)
+            except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
+                self._texts[path] = None
+        return self._texts[path]
+
+    def module(self, path: Path, text: str | None = None) -> Module:
+        """The parsed module at ``path``; raises ParseFailure if it does not parse."""
+        key = path if path in self.overrides else path.resolve()
+        if text is not None:
+            self.overrides[key] = text
+            self._modules.pop(key, None)
+        cached = self._modules.get(key)
+        if cached is None:
+            source = self.text(key)
+            if source is None:
+                cached = ParseFailure(key, 1, 0, "cannot read the file as Python source")
+            else:
+                try:
+                    cached = Module(key, self.dotted_name(key), self.is_entry(key),
+                                    build_tree(source, self.dotted_name(key), key), source)
+                except ParseFailure as failure:
+                    cached = failure
+                except (RecursionError, MemoryError, ValueError) as exc:
+                    cached = ParseFailure(key, 1, 0, f"too deeply nested to parse ({type(exc).__name__})")
+            self._modules[key] = cached
+        if isinstance(cached, ParseFailure):
+            raise cached
+        return cached
+
+    def try_module(self, path: Path) -> Module | None:
+        try:
+            return self.module(path)
+        except ParseFailure:
+            return None
+
+    def loaded_modules(self) -> list[Module]:
+        return [m for m in self._modules.values() if isinstance(m, Module)]
+
+    def module_of(self, node: nodes.NodeNG) -> Module | None:
+        root = node.root()
+        if not isinstance(root, nodes.Module) or not root.file:
+            return None
+        path = Path(root.file)
+        cached = self._modules.get(path) or self._modules.get(path.resolve())
+        return cached if isinstance(cached, Module) else None
+
+    # -- names ---------------------------------------------------------------------
+    def dotted_name(self, path: Path) -> str:
+        root = app_root(path)
+        try:
+            parts = list(path.with_suffix("").relative_to(root).parts)
+        except ValueError:
+            parts = [path.stem]
+        if parts and parts[-1] == "__init__":
+            parts.pop()
+        return ".".join(parts) or path.stem
+
+    def _folder(self, root: Path) -> _Folder:
+        if root not in self._folders:
+            folder = _Folder(python_files(root))
+            for file in folder.files:
+                text = self.text(file)
+                if not text or "import" not in text:
+                    continue
+                for match in _IMPORT_LINE.finditer(text):
+                    if match[1]:
+                        folder.imported_names.add(match[1].lstrip("."))
+                    else:
+                        for part in match[2].split(","):
+                            folder.imported_names.add(part.split(" as ")[0].strip())
+            self._folders[root] = folder
+        return self._folders[root]
+
+    def is_entry(self, path: Path) -> bool:
+        """Does Streamlit run this file as ``__main__``? (entry script or page)"""
+        if path in self._entry_scripts:
+            return True
+        root = app_root(path)
+        if path.parent.name == "pages" and path.parent.parent == root:
+            return True
+        name = self.dotted_name(path)
+        imported = self._folder(root).imported_names
+        if name in imported or any(n.startswith(name + ".") for n in imported):
+            return False
+        # ``from pkg import mod`` imports a module without naming it after ``import``.
+        parent, _, last = name.rpartition(".")
+        return not (parent and parent in imported)
+
+    def resolve_import(self, modname: str, importer: Module, level: int = 0) -> Module | None:
+        """The project module ``modname`` refers to when imported from ``importer``."""
+        if level:
+            base = importer.path.parent
+            for _ in range(level - 1):
+                base = base.parent
+            roots = [base]
+        else:
+            roots = [importer.path.parent, app_root(importer.path)]
+        parts = modname.split(".") if modname else []
+        for root in dict.fromkeys(roots):
+            candidate = root.joinpath(*parts)
+            for path in (candidate.with_suffix(".py") if parts else None, candidate / "__init__.py"):
+                if path is not None and path.is_file():
+                    return self.try_module(path)
+        return None
+
+    def callers(self, module: Module, names: set[str], limit: int = MAX_PROJECT_FILES) -> list[Module]:
+        """Modules of ``module``'s app that may call one of ``names``: cheap text test first."""
+        words = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(names))))
+        found = []
+        for path in self._folder(app_root(module.path)).files[:limit]:
+            if path.resolve() == module.path:
+                continue
+            text = self.text(path)
+            if text and words.search(text) and module.name.rpartition(".")[2] in text:
+                parsed = self.try_module(path)
+                if parsed is not None:
+                    found.append(parsed)
+        return [module, *found]

@@ -1,0 +1,100 @@
+"""Runs the rules over files: parse once, discover cached functions, report per file.
+
+Findings about a cached function can land in another file (a call in ``app.py`` that
+passes an unhashable value to a function of ``utils.py``), so a file is checked with
+the cached functions it defines and those of the app modules it imports; each
+function is analysed once per run and its findings are handed to the file they are in.
+"""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+from astroid import nodes
+
+from cachelint.analysis.discovery import CachedFunction, discover
+from cachelint.analysis.project import Module, ParseFailure, Project
+from cachelint.findings import Finding
+from cachelint.registry import INTERNAL_ERROR, SYNTAX_ERROR, selected
+from cachelint.rules.base import Analysis, CachedContext, Rule
+from cachelint.source import mentions_streamlit
+from cachelint.streamlit_model.hashing import HasherModel, LATEST
+
+
+class Engine:
+    def __init__(self, rules: list[Rule] | None = None, model: HasherModel = LATEST,
+                 project: Project | None = None):
+        self.rules = rules if rules is not None else selected()
+        self.project = project or Project()
+        self.analysis = Analysis(self.project, model)
+        self._discovered: dict[Module, list[CachedFunction]] = {}
+        self._findings: dict[nodes.NodeNG, list[Finding]] = {}
+
+    def check_file(self, path: Path, text: str | None = None) -> list[Finding]:
+        """Findings located in ``path`` (``text`` overrides what is on disk)."""
+        if text is None:
+            text = self.project.text(path)
+            if text is None:
+                return [Finding(path, 1, 0, SYNTAX_ERROR, "cannot read the file as Python source (encoding)")]
+        if not mentions_streamlit(text):
+            return []
+        try:
+            module = self.project.module(path, text)
+        except ParseFailure as failure:
+            return [Finding(path, failure.line, failure.col, SYNTAX_ERROR,
+                            f"cannot parse the file, so it was not checked: {failure.reason}")]
+        found: list[Finding] = []
+        for cached in self.cached_functions_seen_from(module):
+            found.extend(f for f in self._check_function(cached) if f.path == module.path)
+        return sorted(set(found))
+
+    def cached_functions_seen_from(self, module: Module) -> list[CachedFunction]:
+        """Cached functions defined in ``module`` or in the app modules it imports."""
+        functions = list(self.discover(module))
+        for imported in self._imports(module):
+            if imported is not module and mentions_streamlit(imported.text):
+                functions.extend(self.discover(imported))
+        return functions
+
+    def discover(self, module: Module) -> list[CachedFunction]:
+        if module not in self._discovered:
+            self._discovered[module] = discover(module, self.analysis.inferrer)
+        return self._discovered[module]
+
+    def _imports(self, module: Module) -> list[Module]:
+        found: list[Module] = []
+        for node in module.tree.nodes_of_class((nodes.Import, nodes.ImportFrom)):
+            if isinstance(node, nodes.Import):
+                targets = [(name, 0) for name, _ in node.names]
+            else:
+                targets = [(node.modname, node.level or 0)]
+                targets += [(f"{node.modname}.{name}" if node.modname else name, node.level or 0)
+                            for name, _ in node.names]
+            for name, level in targets:
+                imported = self.project.resolve_import(name, module, level)
+                if imported is not None and imported not in found:
+                    found.append(imported)
+        return found
+
+    def _check_function(self, cached: CachedFunction) -> list[Finding]:
+        if cached.node not in self._findings:
+            ctx = CachedContext(cached, self.analysis)
+            found: list[Finding] = []
+            for rule in self.rules:
+                try:
+                    found.extend(rule.check(ctx))
+                except RecursionError:
+                    found.append(self._internal_error(cached, rule, "inference recursed too deeply"))
+                except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the run
+                    where = traceback.extract_tb(exc.__traceback__)[-1]
+                    detail = f"{type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"
+                    found.append(self._internal_error(cached, rule, detail))
+            self._findings[cached.node] = found
+        return self._findings[cached.node]
+
+    @staticmethod
+    def _internal_error(cached: CachedFunction, rule: Rule, detail: str) -> Finding:
+        return Finding(cached.module.path, cached.node.lineno, cached.node.col_offset, INTERNAL_ERROR,
+                       f"internal error in rule {rule.code} ({rule.name}) on '{cached.name}', "
+                       f"please report it: {detail}")

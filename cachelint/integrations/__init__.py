@@ -1,0 +1,1 @@
+"""Hosts that run cachelint: flake8, the command line, editors."""

@@ -1,0 +1,27 @@
+"""Every rule, in code order: the one list that drives checks, --select, docs and outputs."""
+
+from __future__ import annotations
+
+from cachelint.rules.base import Rule
+from cachelint.rules.stc001_unhashable_argument import UnhashableArgument
+from cachelint.rules.stc002_unhashable_self import UnhashableSelf
+from cachelint.rules.stc003_identity_hash_func import IdentityHashFunc
+
+RULES: tuple[Rule, ...] = (UnhashableArgument(), UnhashableSelf(), IdentityHashFunc())
+
+# Diagnostics about the file itself rather than the app's caching.
+SYNTAX_ERROR = "STC900"
+INTERNAL_ERROR = "STC901"
+FILE_CODES = {SYNTAX_ERROR: "file-not-parsed", INTERNAL_ERROR: "internal-error"}
+
+BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+
+
+def selected(select: frozenset[str] | None = None, ignore: frozenset[str] = frozenset()) -> list[Rule]:
+    """Rules whose code starts with a selected prefix and with no ignored prefix."""
+    def chosen(code: str) -> bool:
+        if select is not None and not any(code.startswith(p) for p in select):
+            return False
+        return not any(code.startswith(p) for p in ignore)
+
+    return [rule for rule in RULES if chosen(rule.code)]

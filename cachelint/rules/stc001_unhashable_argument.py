@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from cachelint.findings import Confidence, Finding
+from cachelint.rules.base import CachedContext, Rule
+from cachelint.rules.messages import culprit_phrase, fix_hint, type_name
+
+
+class UnhashableArgument(Rule):
+    """A cached function receives an argument Streamlit cannot hash.
+
+    ## What it does
+    Finds parameters of `@st.cache_data` / `@st.cache_resource` functions (names not
+    starting with `_`) that receive a value Streamlit's hasher rejects, and that no
+    `hash_funcs` entry covers for its exact type. The type comes from the annotation
+    (`Optional[X]`, `list[X]`, `dict[str, X]`, string annotations...) and from the
+    arguments at every call site, in this module and in the app's other modules.
+
+    ## Why is this bad?
+    Streamlit hashes every argument to build the cache key. A plain class (its
+    default `__reduce__` holds a function), a function or lambda, a lock, a
+    connection, a DataFrame subclass... cannot be hashed, so the first call raises
+    `UnhashableParamError` and the page shows a traceback.
+
+    ## Example
+    ```python
+    class Doc:
+        def __init__(self, text):
+            self.text = text
+
+    @st.cache_data
+    def summarize(doc: Doc) -> str:
+        return doc.text[:100]
+    ```
+
+    ## Use instead
+    ```python
+    @st.cache_data(hash_funcs={Doc: lambda d: d.text})
+    def summarize(doc: Doc) -> str:
+        return doc.text[:100]
+    ```
+    or pass the data itself (`summarize(doc.text)`), make `Doc` a dataclass of
+    hashable fields, or rename the parameter `_doc` to leave it out of the key.
+    """
+
+    code = "STC001"
+    name = "unhashable-argument"
+    summary = "Argument Streamlit cannot hash"
+
+    def check(self, ctx: CachedContext) -> Iterator[Finding]:
+        cached, inferrer = ctx.cached, ctx.inferrer
+        if ctx.keys is None:
+            return
+        params = cached.params()
+        if cached.method_kind in ("instance", "class") and cached.positional_params():
+            params = params[1:]  # self / cls: STC002's business
+        for param in params:
+            name = param.name
+            if name.startswith("_"):
+                continue
+            reported: set[str] = set()
+            annotation, default = inferrer.signature_of(cached.node, name)
+            for value in sorted(inferrer.annotation(annotation), key=repr):
+                finding = self._finding(ctx, param, name, value, Confidence.HIGH)
+                if finding and type_name(value) not in reported:
+                    reported.add(type_name(value))
+                    yield finding
+            for site in ctx.sites:
+                if name not in site.arguments:
+                    continue
+                argument = site.arguments[name]
+                values = inferrer.values(site.value_node(name))
+                where = argument
+                if not values and annotation is None and default is not None:
+                    values, where = inferrer.values(default), param  # the default shows the type
+                for value in sorted(values, key=repr):
+                    if type_name(value) in reported:
+                        continue
+                    finding = self._finding(ctx, where, name, value, Confidence.INFERENCE)
+                    if finding:
+                        reported.add(type_name(value))
+                        yield finding
+
+    def _finding(self, ctx: CachedContext, node, param: str, value, confidence) -> Finding | None:
+        verdict = ctx.hashability.verdict(value, ctx.keys)
+        if not verdict.unhashable:
+            return None
+        message = (f"argument '{param}' of cached '{ctx.cached.name}' {culprit_phrase(value, verdict.culprit)} "
+                   f"(UnhashableParamError); {fix_hint(verdict.culprit, param)}")
+        return self.report(ctx, node, message, confidence)

@@ -1,0 +1,119 @@
+"""Facts about installed libraries that apps hand to cached functions.
+
+Kept by qualified name so the analysis never imports or parses the libraries: what a
+call returns, which classes a well-known class derives from, and which spellings name
+the same class.
+"""
+
+from __future__ import annotations
+
+# The name Streamlit sees (``type(obj).__module__ + "." + __qualname__``) for classes
+# that apps usually reach through a shorter public path.
+CANONICAL_NAMES: dict[str, str] = {
+    "pandas.core.frame.DataFrame": "pandas.DataFrame",
+    "pandas.core.series.Series": "pandas.Series",
+    "pandas.core.indexes.base.Index": "pandas.Index",
+    "numpy.array": "numpy.ndarray",
+    "polars.DataFrame": "polars.dataframe.frame.DataFrame",
+    "polars.Series": "polars.series.series.Series",
+    "PIL.Image": "PIL.Image.Image",
+    "typing.NamedTuple": "builtins.tuple",
+    "typing.TypedDict": "builtins.dict",
+    "typing_extensions.TypedDict": "builtins.dict",
+    "typing.List": "builtins.list",
+    "typing.Dict": "builtins.dict",
+    "typing.Tuple": "builtins.tuple",
+    "typing.Set": "builtins.set",
+    "typing.FrozenSet": "builtins.frozenset",
+    "typing.Pattern": "re.Pattern",
+    "collections.abc.Sequence": "builtins.list",
+    "collections.abc.MutableSequence": "builtins.list",
+    "collections.abc.Mapping": "builtins.dict",
+    "collections.abc.MutableMapping": "builtins.dict",
+    "typing.Sequence": "builtins.list",
+    "typing.Mapping": "builtins.dict",
+    "typing.MutableMapping": "builtins.dict",
+    "pydantic.main.BaseModel": "pydantic.BaseModel",
+    "sqlite3.dbapi2.Connection": "sqlite3.Connection",
+}
+
+# Bases of library classes, as far as Streamlit's isinstance checks care.
+LIBRARY_BASES: dict[str, tuple[str, ...]] = {
+    "builtins.bool": ("builtins.int",),
+    "collections.OrderedDict": ("builtins.dict",),
+    "collections.defaultdict": ("builtins.dict",),
+    "collections.Counter": ("builtins.dict",),
+    "enum.IntEnum": ("builtins.int", "enum.Enum"),
+    "enum.StrEnum": ("builtins.str", "enum.Enum"),
+    "enum.IntFlag": ("builtins.int", "enum.Enum"),
+    "enum.Flag": ("enum.Enum",),
+    "io.TextIOWrapper": ("io.IOBase",),
+    "io.BufferedReader": ("io.IOBase",),
+    "io.BufferedWriter": ("io.IOBase",),
+    "io.FileIO": ("io.IOBase",),
+    "io.StringIO": ("io.IOBase",),
+    "io.BytesIO": ("io.IOBase",),
+    "datetime.datetime": ("datetime.date",),
+    "Exception": ("builtins.BaseException",),
+}
+
+# What calling a library function returns (instances of these classes).
+CALL_RESULTS: dict[str, str] = {
+    "builtins.open": "io.TextIOWrapper",
+    "builtins.sorted": "builtins.list",
+    "builtins.id": "builtins.int",
+    "builtins.hash": "builtins.int",
+    "builtins.len": "builtins.int",
+    "builtins.repr": "builtins.str",
+    "builtins.object": "builtins.object",
+    "pandas.read_csv": "pandas.DataFrame",
+    "pandas.read_excel": "pandas.DataFrame",
+    "pandas.read_parquet": "pandas.DataFrame",
+    "pandas.read_json": "pandas.DataFrame",
+    "pandas.read_sql": "pandas.DataFrame",
+    "pandas.read_sql_query": "pandas.DataFrame",
+    "pandas.concat": "pandas.DataFrame",
+    "pandas.Index": "pandas.Index",
+    "pandas.Categorical": "pandas.Categorical",
+    "numpy.array": "numpy.ndarray",
+    "numpy.asarray": "numpy.ndarray",
+    "numpy.zeros": "numpy.ndarray",
+    "numpy.ones": "numpy.ndarray",
+    "numpy.arange": "numpy.ndarray",
+    "numpy.linspace": "numpy.ndarray",
+    "numpy.random.default_rng": "numpy.random.Generator",
+    "sqlite3.connect": "sqlite3.Connection",
+    "threading.Lock": "_thread.lock",
+    "threading.RLock": "_thread.RLock",
+    "logging.getLogger": "logging.Logger",
+    "re.compile": "re.Pattern",
+    "uuid.uuid4": "uuid.UUID",
+    "uuid.uuid1": "uuid.UUID",
+    "datetime.datetime.now": "datetime.datetime",
+    "datetime.datetime.utcnow": "datetime.datetime",
+    "datetime.datetime.today": "datetime.datetime",
+    "datetime.date.today": "datetime.date",
+    "pathlib.Path": "pathlib.Path",
+    "decimal.Decimal": "decimal.Decimal",
+    "fractions.Fraction": "fractions.Fraction",
+    "functools.partial": "functools.partial",
+    "types.SimpleNamespace": "types.SimpleNamespace",
+    "argparse.Namespace": "argparse.Namespace",
+    "requests.Session": "requests.Session",
+    "requests.session": "requests.Session",
+    "collections.namedtuple": "builtins.type",
+}
+
+# Library callables that build classes rather than instances.
+CLASS_FACTORIES: dict[str, str] = {
+    "collections.namedtuple": "builtins.tuple",
+    "typing.NamedTuple": "builtins.tuple",
+}
+
+
+def canonical(qualname: str) -> str:
+    return CANONICAL_NAMES.get(qualname, qualname)
+
+
+def bases_of(qualname: str) -> tuple[str, ...]:
+    return LIBRARY_BASES.get(qualname, ())
