@@ -590,10 +590,14 @@ class Inferrer:
     def _names_in_annotation(self, expr: nodes.NodeNG, anchor: nodes.NodeNG) -> frozenset:
         """Resolve a name of an annotation; a parsed string annotation resolves where it was written."""
         if isinstance(expr, nodes.Name):
-            if expr.root() is anchor.root():
-                values = self.lookup(expr, expr.name)
-            else:
-                values = self.lookup(anchor, expr.name)
+            values = self.lookup(expr if expr.root() is anchor.root() else anchor, expr.name)
+            if not values:
+                # Forward references ("Invoice" defined further down, or any annotation
+                # under ``from __future__ import annotations``) see the whole module.
+                found: set[Value] = set()
+                for stmt in anchor.root().locals.get(expr.name, [])[-3:]:
+                    found |= self._binding(stmt, expr.name)
+                values = frozenset(found)
             return values
         if isinstance(expr, nodes.Attribute):
             found: set[Value] = set()

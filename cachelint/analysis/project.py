@@ -61,13 +61,25 @@ def build_tree(text: str, modname: str, path: Path) -> nodes.Module:
     """
     builder = AstroidBuilder(AstroidManager(), apply_transforms=False)
     try:
-        module, _ = builder._data_build(text, modname, str(path))
+        module, rebuilder = builder._data_build(text, modname, str(path))
     except AstroidSyntaxError as exc:
         error = exc.error
         line = getattr(error, "lineno", None) or 1
         col = max((getattr(error, "offset", None) or 1) - 1, 0)
         reason = getattr(error, "msg", None) or str(error)
         raise ParseFailure(path, line, col, reason) from None
+    # The one post-build step that needs no inference: bind ``from m import x`` names.
+    # (``import *`` would import the module: those names stay unknown.)
+    for from_node, global_names in rebuilder._import_from_nodes:
+        if from_node.modname == "__future__":
+            module.future_imports.update(name for name, _ in from_node.names)
+        for name, alias in from_node.names:
+            if name == "*":
+                continue
+            bound = alias or name
+            owner = module if bound in global_names else from_node.parent
+            owner.set_local(bound, from_node)
+            owner.scope().locals[bound].sort(key=lambda n: n.fromlineno or 0)
     return module
 
 

@@ -66,17 +66,16 @@ class UnhashableArgument(Rule):
                 if finding and type_name(value) not in reported:
                     reported.add(type_name(value))
                     yield finding
+            # A default tells the type callers pass, and puts the finding on the signature.
+            default_types = {type_name(v): v for v in inferrer.values(default)} if annotation is None else {}
             for site in ctx.sites:
                 if name not in site.arguments:
                     continue
-                argument = site.arguments[name]
-                values = inferrer.values(site.value_node(name))
-                where = argument
-                if not values and annotation is None and default is not None:
-                    values, where = inferrer.values(default), param  # the default shows the type
+                values = inferrer.values(site.value_node(name)) or frozenset(default_types.values())
                 for value in sorted(values, key=repr):
                     if type_name(value) in reported:
                         continue
+                    where = param if type_name(value) in default_types else site.arguments[name]
                     finding = self._finding(ctx, where, name, value, Confidence.INFERENCE)
                     if finding:
                         reported.add(type_name(value))

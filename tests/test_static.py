@@ -1,0 +1,52 @@
+"""cachelint, run through real flake8, reports exactly what each fixture expects."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from expectations import FIXTURES, Fixture, discover
+
+FLAKE8_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+):(?P<code>STC\d{3}):(?P<text>.*)$")
+
+
+@pytest.fixture(scope="session")
+def flake8_findings() -> dict[Path, list[tuple[int, str, str]]]:
+    """One flake8 run over every fixture: {file: [(line, code, message)]}."""
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "STC", "--exclude", "bad",
+         "--format", "%(path)s:%(row)d:%(col)d:%(code)s:%(text)s", str(FIXTURES)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    found: dict[Path, list[tuple[int, str, str]]] = defaultdict(list)
+    for line in result.stdout.splitlines():
+        match = FLAKE8_LINE.match(line)
+        assert match, f"unexpected flake8 output: {line!r}"
+        found[Path(match["path"]).resolve()].append((int(match["line"]), match["code"], match["text"]))
+    return found
+
+
+@pytest.mark.parametrize("fixture", discover(), ids=lambda f: f.name)
+def test_flake8_reports_exactly_the_expected_findings(fixture: Fixture, flake8_findings) -> None:
+    expected = {(e.path.resolve(), e.line, e.code) for e in fixture.expected()}
+    actual = {(path, line, code) for path in map(Path.resolve, fixture.files)
+              for line, code, _ in flake8_findings.get(path, [])}
+    assert sorted(actual) == sorted(expected)
+
+
+@pytest.mark.parametrize("fixture", [f for f in discover() if any(e.detail for e in f.expected())],
+                         ids=lambda f: f.name)
+def test_messages_name_the_parameter(fixture: Fixture, flake8_findings) -> None:
+    for expected in fixture.expected():
+        if not expected.detail:
+            continue
+        messages = [text for line, code, text in flake8_findings.get(expected.path.resolve(), [])
+                    if line == expected.line and code == expected.code]
+        assert any(f"'{expected.detail}'" in text for text in messages), messages
