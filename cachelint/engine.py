@@ -19,15 +19,17 @@ from cachelint.findings import Finding
 from cachelint.registry import INTERNAL_ERROR, SYNTAX_ERROR, selected
 from cachelint.rules.base import Analysis, CachedContext, Rule
 from cachelint.source import mentions_streamlit
-from cachelint.streamlit_model.hashing import HasherModel, LATEST
+from cachelint.settings import Settings
+from cachelint.streamlit_model.hashing import model_for
 
 
 class Engine:
-    def __init__(self, rules: list[Rule] | None = None, model: HasherModel = LATEST,
-                 project: Project | None = None):
-        self.rules = rules if rules is not None else selected()
-        self.project = project or Project()
-        self.analysis = Analysis(self.project, model)
+    def __init__(self, settings: Settings = Settings(), project: Project | None = None):
+        self.settings = settings
+        self.rules = selected(settings.select, settings.ignore)
+        self.project = project or Project(frozenset(p.resolve() for p in settings.entry_scripts))
+        self.analysis = Analysis(self.project, model_for(settings.target_streamlit),
+                                 settings.hashable_types, settings.unhashable_types)
         self._discovered: dict[Module, list[CachedFunction]] = {}
         self._findings: dict[nodes.NodeNG, list[Finding]] = {}
 

@@ -67,9 +67,12 @@ class ClassFacts:
 
 
 class Hashability:
-    def __init__(self, inferrer: Inferrer, model: HasherModel = hashing.LATEST):
+    def __init__(self, inferrer: Inferrer, model: HasherModel = hashing.LATEST,
+                 hashable_types: frozenset[str] = frozenset(), unhashable_types: frozenset[str] = frozenset()):
         self.inferrer = inferrer
         self.model = model
+        self.declared_hashable = hashable_types  # the user's word for library types
+        self.declared_unhashable = unhashable_types
         self._facts: dict[ClassRef, ClassFacts] = {}
         self._known = {name for step in model.steps for name in step.names} | set(model.reduce_results) | set(
             library.LIBRARY_BASES)
@@ -98,6 +101,11 @@ class Hashability:
     def _instance(self, value: Instance, keys: HashFuncsKeys, depth: int) -> Verdict:
         facts = self.facts(value.cls)
         exact_names = {value.cls.qualname, library.canonical(value.cls.qualname)}
+        if not keys.covers(value.cls, self._other_names(value.cls)):
+            if facts.names & self.declared_hashable:
+                return Verdict(hashing.HASHABLE, step="declared hashable")
+            if exact_names & self.declared_unhashable:
+                return Verdict(hashing.UNHASHABLE, value, "declared unhashable")
         for step in self.model.steps:
             test = step.test
             if test == "exact":

@@ -22,10 +22,11 @@ from cachelint.streamlit_model.hashing import HasherModel
 class Analysis:
     """The state one run shares between files: parsed modules, inference, call sites."""
 
-    def __init__(self, project: Project, model: HasherModel):
+    def __init__(self, project: Project, model: HasherModel, hashable_types: frozenset[str] = frozenset(),
+                 unhashable_types: frozenset[str] = frozenset()):
         self.project = project
         self.inferrer = Inferrer(project)
-        self.hashability = Hashability(self.inferrer, model)
+        self.hashability = Hashability(self.inferrer, model, hashable_types, unhashable_types)
         self.call_sites = CallSiteIndex(project, self.inferrer)
 
 
