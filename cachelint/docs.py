@@ -17,7 +17,7 @@ def rule_reference() -> str:
         docs = rule.docs()
         title, _, body = docs.partition("\n")
         parts += ["", f"## {rule.code} {rule.name}", "", f"*{rule.severity}* — {title}", "",
-                  body.strip().replace("\n## ", "\n### ")]
+                  ("\n" + body.strip()).replace("\n## ", "\n### ").strip()]
     return "\n".join(parts) + "\n"
 
 

@@ -142,6 +142,8 @@ class Hashability:
                 continue
             outcome = self.model.reduce_results.get(library.canonical(ref.qualname))
             if outcome is None:
+                if library.bases_of(library.canonical(ref.qualname)):
+                    continue  # a library class that inherits __reduce__ from a base we know
                 return NOT_KNOWN
             if outcome == hashing.ITEMS:
                 return self._all(value.items, keys, depth, "items")

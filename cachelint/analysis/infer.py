@@ -252,16 +252,16 @@ class Inferrer:
             found = self.project.resolve_import(modname, importer, level)
             if found is not None:
                 return ModuleValue(found.name, found.path)
-        return External(modname)
+        return ModuleValue(modname)  # an installed module: known by name only
 
     def _from_import(self, stmt: nodes.ImportFrom, imported: str, importer: Module | None) -> set[Value]:
         level = stmt.level or 0
-        source = self._module_value(stmt.modname, importer, level) if importer else External(stmt.modname)
-        if isinstance(source, ModuleValue):
-            return self._module_attribute(source, imported)
-        if level:
+        if importer is None:
+            return {self._external(f"{stmt.modname}.{imported}")} if not level else set()
+        source = self._module_value(stmt.modname, importer, level)
+        if level and source.path is None:
             return set()
-        return {self._external(f"{stmt.modname}.{imported}")}
+        return self._module_attribute(source, imported)
 
     def _module_attribute(self, module_value: ModuleValue, name: str) -> set[Value]:
         if module_value.path is None:

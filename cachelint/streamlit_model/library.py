@@ -13,7 +13,6 @@ CANONICAL_NAMES: dict[str, str] = {
     "pandas.core.frame.DataFrame": "pandas.DataFrame",
     "pandas.core.series.Series": "pandas.Series",
     "pandas.core.indexes.base.Index": "pandas.Index",
-    "numpy.array": "numpy.ndarray",
     "polars.DataFrame": "polars.dataframe.frame.DataFrame",
     "polars.Series": "polars.series.series.Series",
     "PIL.Image": "PIL.Image.Image",
@@ -54,7 +53,7 @@ LIBRARY_BASES: dict[str, tuple[str, ...]] = {
     "io.StringIO": ("io.IOBase",),
     "io.BytesIO": ("io.IOBase",),
     "datetime.datetime": ("datetime.date",),
-    "Exception": ("builtins.BaseException",),
+    "builtins.Exception": ("builtins.BaseException",),
 }
 
 # What calling a library function returns (instances of these classes).
@@ -101,7 +100,8 @@ CALL_RESULTS: dict[str, str] = {
     "argparse.Namespace": "argparse.Namespace",
     "requests.Session": "requests.Session",
     "requests.session": "requests.Session",
-    "collections.namedtuple": "builtins.type",
+    "collections.deque": "collections.deque",
+    "collections.defaultdict": "collections.defaultdict",
 }
 
 # Library callables that build classes rather than instances.
@@ -116,4 +116,9 @@ def canonical(qualname: str) -> str:
 
 
 def bases_of(qualname: str) -> tuple[str, ...]:
-    return LIBRARY_BASES.get(qualname, ())
+    if qualname in LIBRARY_BASES:
+        return LIBRARY_BASES[qualname]
+    module, _, name = qualname.rpartition(".")
+    if module == "builtins" and name.endswith(("Error", "Exception", "Warning")) and name != "BaseException":
+        return ("builtins.Exception",)
+    return ()
