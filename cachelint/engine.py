@@ -17,7 +17,7 @@ from cachelint.analysis.discovery import CachedFunction, discover
 from cachelint.analysis.project import Module, ParseFailure, Project
 from cachelint.findings import Finding
 from cachelint.registry import INTERNAL_ERROR, SYNTAX_ERROR, selected
-from cachelint.rules.base import Analysis, CachedContext, Rule
+from cachelint.rules.base import Analysis, CachedContext, ModuleContext, Rule
 from cachelint.source import mentions_streamlit
 from cachelint.settings import Settings
 from cachelint.streamlit_model.hashing import model_for
@@ -47,9 +47,30 @@ class Engine:
             return [Finding(path, failure.line, failure.col, SYNTAX_ERROR,
                             f"cannot parse the file, so it was not checked: {failure.reason}")]
         found: list[Finding] = []
-        for cached in self.cached_functions_seen_from(module):
+        try:
+            functions = self.cached_functions_seen_from(module)
+        except Exception as exc:  # noqa: BLE001 - a bug in discovery must not stop the run
+            return [Finding(module.path, 1, 0, INTERNAL_ERROR,
+                            f"internal error while finding cached functions, please report it: {_describe(exc)}")]
+        for cached in functions:
             found.extend(f for f in self._check_function(cached) if f.path == module.path)
+        found.extend(self._check_module(module, [c for c in functions if c.module is module]))
         return sorted(set(found))
+
+    def _check_module(self, module: Module, functions: list[CachedFunction]) -> list[Finding]:
+        ctx = ModuleContext(module, self.analysis, functions)
+        found: list[Finding] = []
+        for rule in self.rules:
+            try:
+                found.extend(f for f in rule.check_module(ctx) if f.path == module.path)
+            except RecursionError:
+                found.append(Finding(module.path, 1, 0, INTERNAL_ERROR,
+                                     f"internal error in rule {rule.code} ({rule.name}): inference recursed too deeply"))
+            except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the run
+                found.append(Finding(module.path, 1, 0, INTERNAL_ERROR,
+                                     f"internal error in rule {rule.code} ({rule.name}), please report it: "
+                                     f"{_describe(exc)}"))
+        return found
 
     def cached_functions_seen_from(self, module: Module) -> list[CachedFunction]:
         """Cached functions defined in ``module`` or in the app modules it imports."""
@@ -89,9 +110,7 @@ class Engine:
                 except RecursionError:
                     found.append(self._internal_error(cached, rule, "inference recursed too deeply"))
                 except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the run
-                    where = traceback.extract_tb(exc.__traceback__)[-1]
-                    detail = f"{type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"
-                    found.append(self._internal_error(cached, rule, detail))
+                    found.append(self._internal_error(cached, rule, _describe(exc)))
             self._findings[cached.node] = found
         return self._findings[cached.node]
 
@@ -100,3 +119,9 @@ class Engine:
         return Finding(cached.module.path, cached.node.lineno, cached.node.col_offset, INTERNAL_ERROR,
                        f"internal error in rule {rule.code} ({rule.name}) on '{cached.name}', "
                        f"please report it: {detail}")
+
+
+def _describe(exc: BaseException) -> str:
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    place = f" ({Path(where.filename).name}:{where.lineno})" if where else ""
+    return f"{type(exc).__name__}: {exc}{place}"

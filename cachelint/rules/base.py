@@ -14,7 +14,7 @@ from cachelint.analysis.discovery import CachedFunction
 from cachelint.analysis.hash_funcs import HashFuncsEntry, covered_keys, entries
 from cachelint.analysis.hashability import Hashability, HashFuncsKeys
 from cachelint.analysis.infer import Inferrer
-from cachelint.analysis.project import Project
+from cachelint.analysis.project import Module, Project
 from cachelint.findings import Confidence, Finding
 from cachelint.streamlit_model.hashing import HasherModel
 
@@ -58,8 +58,26 @@ class CachedContext:
         return covered_keys(self.cached, self.inferrer)
 
 
+@dataclass
+class ModuleContext:
+    """One module, for rules about the module as a whole (removed APIs, imports)."""
+
+    module: Module
+    analysis: Analysis
+    cached_functions: list[CachedFunction]
+
+    @property
+    def inferrer(self) -> Inferrer:
+        return self.analysis.inferrer
+
+
 class Rule:
-    """Base of all rules. The docstring of a rule is its published documentation."""
+    """Base of all rules. The docstring of a rule is its published documentation.
+
+    A rule implements ``check`` (called once per cached function, for functions of
+    the file and of the app modules it imports) and/or ``check_module`` (called once
+    per checked file).
+    """
 
     code: ClassVar[str]
     name: ClassVar[str]
@@ -69,10 +87,13 @@ class Rule:
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         return iter(())
 
-    def report(self, ctx: CachedContext, node: nodes.NodeNG, message: str,
+    def check_module(self, ctx: ModuleContext) -> Iterator[Finding]:
+        return iter(())
+
+    def report(self, ctx: CachedContext | ModuleContext, node: nodes.NodeNG, message: str,
                confidence: Confidence = Confidence.HIGH, line: int | None = None,
                col: int | None = None) -> Finding:
-        module = ctx.analysis.project.module_of(node) or ctx.cached.module
+        module = ctx.analysis.project.module_of(node) or getattr(ctx, "module", None) or ctx.cached.module
         line = line or node.lineno or 1
         col = node.col_offset or 0 if col is None else col
         return Finding(module.path, line, col, self.code, message,
