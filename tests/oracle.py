@@ -186,6 +186,7 @@ def _import_root(fixture: Fixture) -> Path:
 @contextlib.contextmanager
 def _isolated(root: Path) -> Iterator[None]:
     saved_path = list(sys.path)
+    saved_main = sys.modules.get("__main__")  # Streamlit installs the script as __main__
     _forget_fixture_modules()
     sys.path.insert(0, str(root))
     try:
@@ -193,12 +194,16 @@ def _isolated(root: Path) -> Iterator[None]:
     finally:
         sys.path[:] = saved_path
         _forget_fixture_modules()
+        if saved_main is not None:
+            sys.modules["__main__"] = saved_main
 
 
 def _forget_fixture_modules() -> None:
     """Drop every module imported from a fixture file (a module of an app)."""
     fixtures = FIXTURES.resolve()
     for name, module in list(sys.modules.items()):
+        if name == "__main__":
+            continue
         path = getattr(module, "__file__", None)
         if not path:
             continue
