@@ -8,15 +8,17 @@ function is analysed once per run and its findings are handed to the file they a
 
 from __future__ import annotations
 
+import time
 import traceback
 from pathlib import Path
 
 from astroid import nodes
 
 from cachelint.analysis.discovery import CachedFunction, discover
+from cachelint.analysis.infer import BudgetExceeded
 from cachelint.analysis.project import Module, ParseFailure, Project
 from cachelint.findings import Finding
-from cachelint.registry import INTERNAL_ERROR, SYNTAX_ERROR, selected
+from cachelint.registry import BUDGET_EXCEEDED, INTERNAL_ERROR, SYNTAX_ERROR, selected
 from cachelint.rules.base import Analysis, CachedContext, ModuleContext, Rule
 from cachelint.source import mentions_streamlit
 from cachelint.settings import Settings
@@ -46,9 +48,20 @@ class Engine:
         except ParseFailure as failure:
             return [Finding(path, failure.line, failure.col, SYNTAX_ERROR,
                             f"cannot parse the file, so it was not checked: {failure.reason}")]
+        self.analysis.inferrer.deadline = time.monotonic() + self.settings.file_budget_seconds
+        try:
+            return self._check_module_and_functions(module)
+        except BudgetExceeded:
+            return [self._over_budget(module.path, 1, 0, "this file")]
+        finally:
+            self.analysis.inferrer.deadline = None
+
+    def _check_module_and_functions(self, module: Module) -> list[Finding]:
         found: list[Finding] = []
         try:
             functions = self.cached_functions_seen_from(module)
+        except BudgetExceeded:
+            raise
         except Exception as exc:  # noqa: BLE001 - a bug in discovery must not stop the run
             return [Finding(module.path, 1, 0, INTERNAL_ERROR,
                             f"internal error while finding cached functions, please report it: {_describe(exc)}")]
@@ -63,6 +76,8 @@ class Engine:
         for rule in self.rules:
             try:
                 found.extend(f for f in rule.check_module(ctx) if f.path == module.path)
+            except BudgetExceeded:
+                raise
             except RecursionError:
                 found.append(Finding(module.path, 1, 0, INTERNAL_ERROR,
                                      f"internal error in rule {rule.code} ({rule.name}): inference recursed too deeply"))
@@ -107,12 +122,21 @@ class Engine:
             for rule in self.rules:
                 try:
                     found.extend(rule.check(ctx))
+                except BudgetExceeded:
+                    found.append(self._over_budget(cached.module.path, cached.node.lineno, cached.node.col_offset,
+                                                   f"cached '{cached.name}'"))
+                    break
                 except RecursionError:
                     found.append(self._internal_error(cached, rule, "inference recursed too deeply"))
                 except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the run
                     found.append(self._internal_error(cached, rule, _describe(exc)))
             self._findings[cached.node] = found
         return self._findings[cached.node]
+
+    def _over_budget(self, path: Path, line: int, col: int, what: str) -> Finding:
+        return Finding(path, line, col, BUDGET_EXCEEDED,
+                       f"analysis budget exceeded ({self.settings.file_budget_seconds:g} s) on {what}: "
+                       f"its findings may be incomplete")
 
     @staticmethod
     def _internal_error(cached: CachedFunction, rule: Rule, detail: str) -> Finding:

@@ -12,7 +12,9 @@ RULES: tuple[Rule, ...] = (UnhashableArgument(), UnhashableSelf(), IdentityHashF
 # Diagnostics about the file itself rather than the app's caching.
 SYNTAX_ERROR = "STC900"
 INTERNAL_ERROR = "STC901"
-FILE_CODES = {SYNTAX_ERROR: "file-not-parsed", INTERNAL_ERROR: "internal-error"}
+BUDGET_EXCEEDED = "STC902"
+FILE_CODES = {SYNTAX_ERROR: "file-not-parsed", INTERNAL_ERROR: "internal-error",
+              BUDGET_EXCEEDED: "analysis-budget-exceeded"}
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 

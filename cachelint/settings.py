@@ -14,3 +14,4 @@ class Settings:
     unhashable_types: frozenset[str] = frozenset()
     entry_scripts: frozenset[Path] = frozenset()  # files Streamlit runs as __main__
     target_streamlit: str | None = None  # "1.67"; None: the latest model known
+    file_budget_seconds: float = 5.0  # analysis time one file may take before STC902

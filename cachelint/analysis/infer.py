@@ -10,6 +10,7 @@ bounded by a recursion depth and a per-expression value count.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -92,12 +93,23 @@ def decorator_names(func: nodes.FunctionDef | nodes.ClassDef) -> set[str]:
     return names
 
 
+class BudgetExceeded(Exception):
+    """The analysis of one file ran past its time budget."""
+
+
 class Inferrer:
     def __init__(self, project: Project):
         self.project = project
+        # Results that did not hit the depth limit or a cycle hold whatever order the
+        # questions come in, so they are kept for the run. Cut-short ones are kept only
+        # for the current top-level question: results never depend on file order.
         self._memo: dict[nodes.NodeNG, frozenset] = {}
+        self._partial: dict[nodes.NodeNG, frozenset] = {}
         self._active: set[nodes.NodeNG] = set()
         self._depth = 0
+        self._cuts = 0
+        self.deadline: float | None = None  # time.monotonic() after which work stops
+        self._steps = 0
 
     # -- entry points -------------------------------------------------------------
     def values(self, expr: nodes.NodeNG | None) -> frozenset:
@@ -106,8 +118,15 @@ class Inferrer:
             return EMPTY
         if expr in self._memo:
             return self._memo[expr]
+        if self._depth == 0:
+            self._partial.clear()
+        elif expr in self._partial:
+            return self._partial[expr]
         if expr in self._active or self._depth >= MAX_DEPTH:
+            self._cuts += 1
             return EMPTY
+        self._check_budget()
+        cuts_before = self._cuts
         self._active.add(expr)
         self._depth += 1
         try:
@@ -117,8 +136,16 @@ class Inferrer:
         finally:
             self._depth -= 1
             self._active.discard(expr)
-        self._memo[expr] = result
+        if self._cuts == cuts_before:
+            self._memo[expr] = result
+        else:
+            self._partial[expr] = result
         return result
+
+    def _check_budget(self) -> None:
+        self._steps += 1
+        if self.deadline is not None and self._steps % 64 == 0 and time.monotonic() > self.deadline:
+            raise BudgetExceeded
 
     def lookup(self, anchor: nodes.NodeNG, name: str) -> frozenset:
         """Values a name can have where ``anchor`` stands."""
