@@ -20,7 +20,7 @@ from cachelint.analysis.project import Module, ParseFailure, Project
 from cachelint.findings import Finding
 from cachelint.registry import BUDGET_EXCEEDED, INTERNAL_ERROR, SYNTAX_ERROR, selected
 from cachelint.rules.base import Analysis, CachedContext, ModuleContext, Rule
-from cachelint.source import mentions_streamlit
+from cachelint.source import mentions_streamlit, read_source
 from cachelint.settings import Settings
 from cachelint.streamlit_model.hashing import model_for
 
@@ -38,11 +38,21 @@ class Engine:
     def check_file(self, path: Path, text: str | None = None) -> list[Finding]:
         """Findings located in ``path`` (``text`` overrides what is on disk)."""
         if text is None:
-            text = self.project.text(path)
-            if text is None:
-                return [Finding(path, 1, 0, SYNTAX_ERROR, "cannot read the file as Python source (encoding)")]
+            try:
+                size = path.stat().st_size
+                if size > self.settings.max_file_bytes:
+                    return [Finding(path, 1, 0, BUDGET_EXCEEDED,
+                                    f"file not analysed: {size:,} bytes is over the {self.settings.max_file_bytes:,} "
+                                    f"byte limit (generated code?)")]
+                text = read_source(path)
+            except (OSError, UnicodeDecodeError, SyntaxError, LookupError) as exc:
+                return [Finding(path, 1, 0, SYNTAX_ERROR, f"cannot read the file as Python source: {_reason(exc)}")]
         if not mentions_streamlit(text):
             return []
+        if len(text) > self.settings.max_file_bytes:
+            return [Finding(path, 1, 0, BUDGET_EXCEEDED,
+                            f"file not analysed: {len(text):,} characters is over the {self.settings.max_file_bytes:,} "
+                            f"limit (generated code?)")]
         try:
             module = self.project.module(path, text)
         except ParseFailure as failure:
@@ -149,3 +159,11 @@ def _describe(exc: BaseException) -> str:
     where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     place = f" ({Path(where.filename).name}:{where.lineno})" if where else ""
     return f"{type(exc).__name__}: {exc}{place}"
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"it is not valid {exc.encoding} ({exc.reason} at byte {exc.start})"
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    return str(exc)

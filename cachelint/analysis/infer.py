@@ -575,9 +575,11 @@ class Inferrer:
             if not refs:
                 complete = False
             found.extend(refs[:1])
-        for keyword in cls.keywords or ():
-            if keyword.arg == "metaclass":
-                complete = False  # a metaclass can change what instances are
+        metaclass = getattr(cls, "_metaclass", None)
+        if metaclass is not None:
+            names = {ref.qualname for ref in self.class_object(metaclass)}
+            if not names or not names <= {"abc.ABCMeta", "builtins.type"}:
+                complete = False  # a metaclass can change what instances are and answer
         return found, complete
 
     def project_mro(self, cls: nodes.ClassDef, limit: int = 32) -> list[nodes.ClassDef]:
