@@ -1,0 +1,247 @@
+"""The result cache: a file whose inputs did not change is not analysed again.
+
+A file's findings depend on more than its own text: on the app modules it imports
+(the cached functions and classes it uses), on the modules that import it (their
+calls of its cached functions, and whether Streamlit runs it as ``__main__``), and
+on those modules' own imports. The key of a file hashes its path and content, the
+paths and contents of all those modules (found from import statements in their
+text, resolved the way the engine resolves them), the configuration and the
+cachelint version. Entries live in ``.cachelint_cache/`` under the project root.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable, Iterable
+
+from cachelint import __version__
+from cachelint.files import SKIPPED_DIRS
+from cachelint.findings import Confidence, Finding
+
+CACHE_DIR = ".cachelint_cache"
+FORMAT = 1
+MAX_ENTRIES = 50_000
+MAX_FOLDER_FILES = 5000  # as the engine: files looked at when searching a folder for importers
+MAX_DEPENDENCIES = 2000
+
+_IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+(?P<dots>\.*)[ \t]*(?P<module>[\w.]*)[ \t]+import[ \t]+"
+    r"(?P<names>\([^)]*\)|[^\n#;]*)|import[ \t]+(?P<imports>[^\n#;]*))",
+    re.MULTILINE,
+)
+
+
+def app_root(path: Path) -> Path:
+    """The folder Streamlit puts on sys.path for the app holding ``path``.
+
+    The same rule as ``cachelint.analysis.project.app_root``, repeated here so that a
+    warm run does not import astroid.
+    """
+    folder = path.parent
+    while (folder / "__init__.py").exists() and folder.parent != folder:
+        folder = folder.parent
+    if folder.name == "pages" and folder.parent != folder:
+        folder = folder.parent
+    return folder
+
+
+def imported_names(text: str) -> list[tuple[int, str]]:
+    """(level, dotted name) of every module an import statement may load."""
+    found: list[tuple[int, str]] = []
+    for match in _IMPORT.finditer(text):
+        if match["imports"] is not None:
+            for part in match["imports"].split(","):
+                name = part.strip().split(" as ")[0].strip()
+                if name:
+                    found.append((0, name))
+            continue
+        level, module = len(match["dots"]), match["module"]
+        found.append((level, module))
+        for part in match["names"].strip("()").replace("\\", " ").split(","):
+            name = part.strip().split(" as ")[0].strip()
+            if name and name != "*":
+                found.append((level, f"{module}.{name}" if module else name))
+    return found
+
+
+class Dependencies:
+    """The app modules each file's findings may depend on, from a cheap text index."""
+
+    def __init__(self, read: Callable[[Path], bytes | None]):
+        self._read = read
+        self._imports: dict[Path, list[Path]] = {}
+        self._importers: dict[Path, dict[Path, list[Path]]] = {}  # app root -> module -> importers
+
+    def imports(self, path: Path) -> list[Path]:
+        """Project modules ``path`` imports (and the packages they are in)."""
+        if path not in self._imports:
+            data = self._read(path)
+            found: list[Path] = []
+            if data is not None and b"import" in data:
+                text = data.decode("utf-8", "replace")
+                for level, name in imported_names(text):
+                    for module in self._resolve(path, level, name):
+                        if module not in found and module != path:
+                            found.append(module)
+            self._imports[path] = found
+        return self._imports[path]
+
+    def _resolve(self, importer: Path, level: int, name: str) -> list[Path]:
+        if level:
+            base = importer.parent
+            for _ in range(level - 1):
+                base = base.parent
+            roots = [base]
+        else:
+            roots = [importer.parent, app_root(importer)]
+        parts = [p for p in name.split(".") if p]
+        found: list[Path] = []
+        for root in dict.fromkeys(roots):
+            for depth in range(1, len(parts) + 1):
+                candidate = root.joinpath(*parts[:depth])
+                for module in (candidate.with_suffix(".py"), candidate / "__init__.py"):
+                    if module.is_file():
+                        found.append(module)
+            if not parts and (root / "__init__.py").is_file():
+                found.append(root / "__init__.py")
+        return found
+
+    def importers(self, path: Path) -> list[Path]:
+        """Files of the app holding ``path`` that import it."""
+        root = app_root(path)
+        if root not in self._importers:
+            reverse: dict[Path, list[Path]] = {}
+            for file in _python_files(root):
+                for module in self.imports(file):
+                    reverse.setdefault(module, []).append(file)
+            self._importers[root] = reverse
+        return self._importers[root].get(path, [])
+
+    def of(self, path: Path) -> list[Path]:
+        """Every module whose content may change ``path``'s findings (``path`` excluded)."""
+        seen: set[Path] = {path}
+        queue = [*self.imports(path), *self.importers(path)]
+        while queue and len(seen) < MAX_DEPENDENCIES:
+            module = queue.pop()
+            if module in seen:
+                continue
+            seen.add(module)
+            queue.extend(self.imports(module))
+        seen.discard(path)
+        return sorted(seen)
+
+
+def _python_files(root: Path) -> list[Path]:
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(".py"):
+                found.append(Path(folder, name))
+                if len(found) >= MAX_FOLDER_FILES:
+                    return found
+    return found
+
+
+class ResultCache:
+    """Findings by key, in one JSON file read at the start and written at the end of a run."""
+
+    def __init__(self, root: Path, config_token: str):
+        self.folder = root / CACHE_DIR
+        self.file = self.folder / f"results-v{FORMAT}.json"
+        self._token = config_token
+        self._contents: dict[Path, bytes | None] = {}
+        self._digests: dict[Path, str] = {}
+        self.dependencies = Dependencies(self.read)
+        self._entries: dict[str, list[list]] = {}
+        self._dirty = False
+        self._loaded = False
+
+    # -- inputs ------------------------------------------------------------------------
+    def read(self, path: Path) -> bytes | None:
+        if path not in self._contents:
+            try:
+                self._contents[path] = path.read_bytes()
+            except OSError:
+                self._contents[path] = None
+        return self._contents[path]
+
+    def remember(self, path: Path, data: bytes) -> None:
+        """The content of a file the run has read already."""
+        self._contents[path] = data
+
+    def _digest(self, path: Path) -> str:
+        if path not in self._digests:
+            data = self.read(path)
+            self._digests[path] = hashlib.sha256(data).hexdigest() if data is not None else "missing"
+        return self._digests[path]
+
+    def key(self, path: Path) -> str:
+        digest = hashlib.sha256()
+        for part in (__version__, str(FORMAT), self._token, str(path), self._digest(path)):
+            digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+        for module in self.dependencies.of(path):
+            digest.update(f"{module}\0{self._digest(module)}\0".encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
+
+    # -- entries -----------------------------------------------------------------------
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        try:
+            data = json.loads(self.file.read_text("utf-8"))
+            if data.get("format") == FORMAT and data.get("version") == __version__:
+                self._entries = data["entries"]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self._entries = {}
+
+    def get(self, key: str, path: Path) -> list[Finding] | None:
+        self._load()
+        stored = self._entries.get(key)
+        if stored is None:
+            return None
+        try:
+            found = [Finding(path, line, col, code, message, end_line, end_col, Confidence(confidence))
+                     for line, col, code, message, end_line, end_col, confidence in stored]
+        except (ValueError, TypeError):
+            return None
+        self._entries[key] = self._entries.pop(key)  # most recently used last
+        return found
+
+    def put(self, key: str, findings: Iterable[Finding]) -> None:
+        self._load()
+        self._entries.pop(key, None)
+        self._entries[key] = [[f.line, f.col, f.code, f.message, f.end_line, f.end_col, f.confidence.value]
+                              for f in findings]
+        self._dirty = True
+
+    def save(self) -> None:
+        if not self._dirty:
+            return
+        entries = self._entries
+        if len(entries) > MAX_ENTRIES:
+            entries = dict(list(entries.items())[-MAX_ENTRIES:])
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# Created by cachelint\n*\n", "utf-8")
+            tag = self.folder / "CACHEDIR.TAG"
+            if not tag.exists():
+                tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n"
+                               "# This file is a cache directory tag created by cachelint.\n", "utf-8")
+            data = {"format": FORMAT, "version": __version__, "written": time.time(), "entries": entries}
+            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".results-", suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(data, out, separators=(",", ":"))
+            os.replace(temporary, self.file)
+        except OSError:
+            pass  # a read-only checkout still gets its findings; only the cache is lost
+        self._dirty = False

@@ -1,0 +1,267 @@
+"""The ``cachelint`` command.
+
+    cachelint check [PATHS...]      # or: cachelint PATHS..., python -m cachelint PATHS...
+    cachelint check - --stdin-filename app.py < app.py
+    cachelint rule STC001           # a rule's documentation
+    cachelint rules                 # every rule
+
+Exit codes: 0 no findings (or --exit-zero), 1 findings, 2 usage, configuration or
+internal error (including an STC901 finding: a rule crashed, so the result is
+incomplete).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import io
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Sequence, TextIO
+
+from cachelint import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+COMMANDS = ("check", "rule", "rules")
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse prints usage and exits 2; keep that, with our prefix
+        self.print_usage(sys.stderr)
+        raise UsageError(message)
+
+
+def _codes(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+class _Extend(argparse.Action):
+    """A comma-separated option that may also be repeated."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        current = getattr(namespace, self.dest) or []
+        setattr(namespace, self.dest, current + _codes(values))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="cachelint", description="Find Streamlit caching bugs before the app runs.")
+    parser.add_argument("--version", action="version", version=f"cachelint {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    check = commands.add_parser("check", help="check Python files and folders (the default command)",
+                                description="Check Python files and folders for Streamlit caching bugs.")
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                       help="files or folders to check (default: the working folder); '-' reads stdin")
+    output = check.add_argument_group("output")
+    output.add_argument("--format", "--output-format", dest="format", default="text",
+                        choices=("text", "concise", "json", "sarif", "github"),
+                        help="how findings are printed (default: text)")
+    output.add_argument("-o", "--output-file", type=Path, help="write the output to this file")
+    output.add_argument("--statistics", action="store_true", help="print the number of findings by code")
+    output.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    output.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                        help="colour the text output (default: auto, on a terminal unless NO_COLOR is set)")
+    output.add_argument("--no-source", dest="show_source", action="store_false",
+                        help="do not show the source line under each finding")
+
+    rules = check.add_argument_group("rules and settings (each replaces the value from pyproject.toml)")
+    rules.add_argument("--select", action=_Extend, metavar="CODES", help="codes or prefixes to report")
+    rules.add_argument("--extend-select", action=_Extend, metavar="CODES", help="codes to report in addition")
+    rules.add_argument("--ignore", action=_Extend, metavar="CODES", help="codes or prefixes not to report")
+    rules.add_argument("--per-file-ignores", action="append", metavar="PATTERN:CODES",
+                       help="codes not to report in files matching PATTERN (repeatable)")
+    rules.add_argument("--exclude", action=_Extend, metavar="PATTERNS", help="files and folders not to check")
+    rules.add_argument("--hashable-types", action=_Extend, metavar="NAMES",
+                       help="qualified names of types Streamlit can hash (e.g. mylib.Money)")
+    rules.add_argument("--unhashable-types", action=_Extend, metavar="NAMES",
+                       help="qualified names of types Streamlit cannot hash")
+    rules.add_argument("--entry-scripts", action=_Extend, metavar="FILES",
+                       help="files Streamlit runs as __main__ (streamlit run FILE)")
+    rules.add_argument("--target-streamlit", metavar="VERSION",
+                       help="the Streamlit version to model (default: the installed one, else the latest)")
+    rules.add_argument("--config", type=Path, metavar="FILE", help="read [tool.cachelint] from this file")
+    rules.add_argument("--isolated", action="store_true", help="ignore configuration files")
+
+    running = check.add_argument_group("running")
+    running.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                         help="worker processes (default: 0, one per core)")
+    running.add_argument("--no-cache", action="store_true", help="do not read or write .cachelint_cache/")
+    running.add_argument("--stdin-filename", type=Path, metavar="PATH",
+                         help="the path of the file read from stdin ('-')")
+    running.add_argument("--fix", action="store_true", help="apply safe fixes (none are available yet)")
+
+    rule = commands.add_parser("rule", help="print a rule's documentation")
+    rule.add_argument("code", help="a code such as STC001, or a rule name")
+    listing = commands.add_parser("rules", help="list every rule")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
+def run(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None,
+        stdin: io.BufferedIOBase | None = None, cwd: Path | None = None) -> int:
+    """Run the command and return its exit code (main() exits with it)."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version"):
+        argv = ["check", *argv]
+    parser = build_parser()
+    try:
+        old_out, old_err = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = stdout, stderr  # argparse writes help and usage there
+        try:
+            args = parser.parse_args(argv)
+        finally:
+            sys.stdout, sys.stderr = old_out, old_err
+    except UsageError as exc:
+        stderr.write(f"cachelint: error: {exc}\n")
+        return EXIT_ERROR
+    except SystemExit as exc:  # --help, --version
+        return int(exc.code or 0)
+    if args.command is None:
+        parser.print_help(stdout)
+        return EXIT_ERROR
+    if args.command == "rule":
+        return _rule(args.code, stdout, stderr)
+    if args.command == "rules":
+        return _rules(args.format, stdout)
+    try:
+        return _check(args, stdout, stderr, stdin, (cwd or Path.cwd()).resolve())
+    except UsageError as exc:
+        stderr.write(f"cachelint: error: {exc}\n")
+        return EXIT_ERROR
+
+
+def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, stdin, cwd: Path) -> int:
+    from cachelint import config as configuration
+    from cachelint import runner
+    from cachelint.reporting import Options, renderer, use_color
+
+    paths = [p if p.is_absolute() else cwd / p for p in args.paths] or [cwd]
+    reading_stdin = any(str(p) == "-" for p in args.paths)
+    if reading_stdin and len(args.paths) > 1:
+        raise UsageError("'-' (stdin) cannot be combined with other paths")
+    if args.stdin_filename and not reading_stdin:
+        raise UsageError("--stdin-filename is for '-' (reading stdin)")
+    if args.jobs < 0:
+        raise UsageError("--jobs must be 0 (one per core) or more")
+    stdin_path = None
+    if reading_stdin:
+        stdin_path = (cwd / args.stdin_filename) if args.stdin_filename else cwd / "stdin.py"
+    start = configuration.common_start([stdin_path] if stdin_path else paths, cwd)
+    overrides = configuration.Overrides(
+        select=args.select, ignore=args.ignore, extend_select=args.extend_select,
+        per_file_ignores=args.per_file_ignores, exclude=args.exclude, hashable_types=args.hashable_types,
+        unhashable_types=args.unhashable_types, entry_scripts=args.entry_scripts,
+        target_streamlit=args.target_streamlit,
+    )
+    try:
+        config = configuration.load(start, overrides, args.config, args.isolated, cwd)
+    except configuration.ConfigError as exc:
+        stderr.write(f"cachelint: error: {exc}\n")
+        return EXIT_ERROR
+    if args.fix:
+        stderr.write("cachelint: --fix: no fixes are available yet; findings are reported unchanged\n")
+
+    if reading_stdin:
+        data = (stdin or sys.stdin.buffer).read()
+        report = runner.run_text(stdin_path, _decode(data), config)
+        if not args.stdin_filename:  # shown as flake8 shows it
+            report.findings = [dataclasses.replace(f, path=Path("stdin")) for f in report.findings]
+            report.texts = {Path("stdin"): text for text in report.texts.values()}
+    else:
+        jobs = args.jobs or runner.default_jobs()
+        progress = runner.ProgressBar.if_terminal(stderr)
+        try:
+            report = runner.run(paths, config, jobs=jobs, use_cache=not args.no_cache, progress=progress)
+        finally:
+            if progress:
+                progress.close()
+
+    out = stdout
+    handle = None
+    if args.output_file:
+        handle = args.output_file.open("w", encoding="utf-8")
+        out = handle
+    try:
+        options = Options(cwd=cwd, color=use_color(out, args.color) and args.format in ("text", "concise"),
+                          statistics=args.statistics, show_source=args.show_source)
+        renderer(args.format)(report, out, options)
+    finally:
+        if handle:
+            handle.close()
+    if report.internal_error:
+        return EXIT_ERROR
+    if report.findings and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _decode(data: bytes) -> str:
+    from cachelint.source import decode
+
+    try:
+        return decode(data)
+    except (UnicodeDecodeError, SyntaxError, LookupError):
+        return data.decode("utf-8", "surrogateescape")
+
+
+def _find_rule(code: str):
+    from cachelint.registry import RULES
+
+    for rule in RULES:
+        if code.upper() == rule.code or code == rule.name:
+            return rule
+    return None
+
+
+def _rule(code: str, stdout: TextIO, stderr: TextIO) -> int:
+    from cachelint.registry import FILE_CODES
+    from cachelint.reporting import rule_info
+
+    rule = _find_rule(code)
+    if rule is not None:
+        stdout.write(f"# {rule.name} ({rule.code})\n\nSeverity: {rule.severity}\n\n{rule.docs()}\n")
+        return EXIT_CLEAN
+    if code.upper() in FILE_CODES:
+        info = rule_info(code.upper())
+        stdout.write(f"# {info.name} ({info.code})\n\n{info.summary}.\n")
+        return EXIT_CLEAN
+    stderr.write(f"cachelint: error: no rule '{code}' (see 'cachelint rules')\n")
+    return EXIT_ERROR
+
+
+def _rules(fmt: str, stdout: TextIO) -> int:
+    from cachelint.registry import RULES
+
+    if fmt == "json":
+        json.dump([{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary}
+                   for r in RULES], stdout, indent=2)
+        stdout.write("\n")
+        return EXIT_CLEAN
+    width = max(len(r.name) for r in RULES)
+    for rule in RULES:
+        stdout.write(f"{rule.code}  {rule.name:<{width}}  {rule.severity:<7}  {rule.summary}\n")
+    return EXIT_CLEAN
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    code = run(argv)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # e.g. piped into head
+        pass
+    # Tearing down the interpreter frees every parsed tree one object at a time, which
+    # costs as much as a good part of the analysis: the output is flushed, so leave now.
+    os._exit(code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

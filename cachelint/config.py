@@ -1,0 +1,258 @@
+"""``[tool.cachelint]`` in pyproject.toml, merged with command-line flags, into one run's settings.
+
+The configuration is found by walking up from the checked paths to the first
+``pyproject.toml`` that has a ``[tool.cachelint]`` table. Paths in it (``exclude``,
+``per-file-ignores``, ``entry-scripts``) are relative to the folder that holds it.
+A command-line flag replaces the value of the same key; ``--extend-select`` adds.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+from cachelint.settings import Settings
+
+KNOWN_KEYS = (
+    "select", "ignore", "extend-select", "per-file-ignores", "exclude",
+    "hashable-types", "unhashable-types", "entry-scripts", "target-streamlit",
+)
+CODE_PREFIX = re.compile(r"^STC[0-9]{0,3}$")
+VERSION = re.compile(r"^[0-9]+\.[0-9]+(\.[0-9]+)?$")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a run needs to know besides the paths."""
+
+    settings: Settings
+    root: Path  # folder of the pyproject.toml used, else the working folder
+    source: Path | None = None  # the pyproject.toml read, if any
+    exclude: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
+    select: tuple[str, ...] | None = None  # as written (for display and the cache key)
+    ignore: tuple[str, ...] = ()
+
+    def ignored_for(self, relative: str) -> frozenset[str]:
+        """Code prefixes ``per-file-ignores`` switches off for a path relative to the root."""
+        from cachelint.files import matches  # noqa: PLC0415 - avoid an import cycle
+
+        found: set[str] = set()
+        for pattern, codes in self.per_file_ignores:
+            if matches(pattern, relative):
+                found |= codes
+        return frozenset(found)
+
+    def reports(self, code: str, relative: str) -> bool:
+        """Is a finding with this code shown for this file?
+
+        ``select`` never hides STC9xx (a file that was not checked, an internal error);
+        ``ignore`` and ``per-file-ignores`` can.
+        """
+        ignored = self.ignore + tuple(self.ignored_for(relative)) if self.per_file_ignores else self.ignore
+        if any(code.startswith(prefix) for prefix in ignored):
+            return False
+        if code.startswith("STC9") or self.settings.select is None:
+            return True
+        return any(code.startswith(prefix) for prefix in self.settings.select)
+
+    def cache_token(self) -> str:
+        """What about the configuration changes the engine's findings."""
+        s = self.settings
+        return repr((sorted(s.select) if s.select is not None else None, sorted(s.ignore),
+                     sorted(s.hashable_types), sorted(s.unhashable_types),
+                     sorted(str(p) for p in s.entry_scripts), s.target_streamlit))
+
+
+@dataclass
+class Overrides:
+    """Values given on the command line (None: not given)."""
+
+    select: list[str] | None = None
+    ignore: list[str] | None = None
+    extend_select: list[str] | None = None
+    per_file_ignores: list[str] | None = None  # "pattern:CODE,CODE"
+    exclude: list[str] | None = None
+    hashable_types: list[str] | None = None
+    unhashable_types: list[str] | None = None
+    entry_scripts: list[str] | None = None
+    target_streamlit: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above ``start`` with a [tool.cachelint] table."""
+    folder = start if start.is_dir() else start.parent
+    folder = folder.resolve()
+    for candidate in (folder, *folder.parents):
+        path = candidate / "pyproject.toml"
+        if path.is_file():
+            try:
+                data = _read_toml(path)
+            except ConfigError:
+                raise
+            if isinstance(data.get("tool"), dict) and "cachelint" in data["tool"]:
+                return path
+    return None
+
+
+def common_start(paths: Iterable[Path], cwd: Path) -> Path:
+    """The folder to start looking for configuration from: the paths' common folder."""
+    resolved = [(p if p.is_absolute() else cwd / p).resolve() for p in paths]
+    if not resolved:
+        return cwd.resolve()
+    folders = [p if p.is_dir() else p.parent for p in resolved]
+    common = folders[0]
+    for folder in folders[1:]:
+        while common not in (folder, *folder.parents):
+            common = common.parent
+    return common
+
+
+def load(start: Path, overrides: Overrides | None = None, config_file: Path | None = None,
+         isolated: bool = False, cwd: Path | None = None) -> Config:
+    """The configuration for a run whose paths have ``start`` as common folder."""
+    overrides = overrides or Overrides()
+    cwd = (cwd or Path.cwd()).resolve()
+    table: dict[str, Any] = {}
+    source: Path | None = None
+    if config_file is not None:
+        source = config_file.resolve()
+        if not source.is_file():
+            raise ConfigError(f"{config_file}: no such configuration file")
+        data = _read_toml(source)
+        table = data.get("tool", {}).get("cachelint", {}) if isinstance(data.get("tool"), dict) else {}
+    elif not isolated:
+        source = find_pyproject(start)
+        if source is not None:
+            table = _read_toml(source)["tool"]["cachelint"]
+    if not isinstance(table, dict):
+        raise ConfigError(f"{source}: [tool.cachelint] must be a table")
+    where = f"{source}: [tool.cachelint]" if source else "[tool.cachelint]"
+    unknown = [key for key in table if key not in KNOWN_KEYS]
+    if unknown:
+        key = unknown[0]
+        close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(KNOWN_KEYS)})"
+        raise ConfigError(f"{where}: unknown key '{key}'{hint}")
+    root = source.parent if source else cwd
+
+    def strings(key: str) -> list[str] | None:
+        if key not in table:
+            return None
+        value = table[key]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: '{key}' must be a list of strings")
+        return value
+
+    select = overrides.select if overrides.select is not None else strings("select")
+    ignore = overrides.ignore if overrides.ignore is not None else strings("ignore")
+    extend = overrides.extend_select if overrides.extend_select is not None else strings("extend-select")
+    exclude = overrides.exclude if overrides.exclude is not None else strings("exclude")
+    hashable = overrides.hashable_types if overrides.hashable_types is not None else strings("hashable-types")
+    unhashable = (overrides.unhashable_types if overrides.unhashable_types is not None
+                  else strings("unhashable-types"))
+
+    # Paths from the command line are relative to the working folder, from the file to its folder.
+    if overrides.entry_scripts is not None:
+        entries = [(cwd / p).resolve() for p in overrides.entry_scripts]
+    else:
+        entries = [(root / p).resolve() for p in strings("entry-scripts") or []]
+
+    if overrides.per_file_ignores is not None:
+        per_file = _parse_per_file_option(overrides.per_file_ignores)
+    else:
+        per_file = _per_file_table(table.get("per-file-ignores"), where)
+
+    if overrides.target_streamlit is not None:
+        target = overrides.target_streamlit
+    elif "target-streamlit" in table:
+        target = table["target-streamlit"]
+        if not isinstance(target, str):
+            raise ConfigError(f"{where}: 'target-streamlit' must be a string such as \"1.67\"")
+    else:
+        target = installed_streamlit()
+    if target is not None and not VERSION.match(target):
+        raise ConfigError(f"target-streamlit: '{target}' is not a version such as 1.67")
+
+    for key, codes in (("select", select), ("ignore", ignore), ("extend-select", extend)):
+        for code in codes or []:
+            if code != "ALL" and not CODE_PREFIX.match(code):
+                raise ConfigError(f"{key}: '{code}' is not a cachelint code or prefix (such as STC001 or STC)")
+    for _, codes in per_file:
+        for code in codes:
+            if not CODE_PREFIX.match(code):
+                raise ConfigError(f"per-file-ignores: '{code}' is not a cachelint code or prefix")
+
+    selected: frozenset[str] | None
+    if select is None or "ALL" in select:
+        selected = None
+    else:
+        selected = frozenset(select) | frozenset(extend or [])
+    settings = Settings(
+        select=selected,
+        ignore=frozenset(ignore or []),
+        hashable_types=frozenset(hashable or []),
+        unhashable_types=frozenset(unhashable or []),
+        entry_scripts=frozenset(entries),
+        target_streamlit=target,
+    )
+    return Config(settings=settings, root=root, source=source, exclude=tuple(exclude or ()),
+                  per_file_ignores=tuple(per_file), select=tuple(sorted(selected)) if selected else None,
+                  ignore=tuple(sorted(ignore or [])))
+
+
+def installed_streamlit() -> str | None:
+    """The Streamlit version installed next to cachelint, if any (else the latest model)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("streamlit")
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read it: {exc.strerror}") from None
+
+
+def _per_file_table(value: Any, where: str) -> list[tuple[str, frozenset[str]]]:
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: 'per-file-ignores' must be a table of pattern = [codes]")
+    found = []
+    for pattern, codes in value.items():
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            raise ConfigError(f"{where}: per-file-ignores '{pattern}' must be a list of codes")
+        found.append((pattern, frozenset(codes)))
+    return found
+
+
+def _parse_per_file_option(items: list[str]) -> list[tuple[str, frozenset[str]]]:
+    found = []
+    for item in items:
+        pattern, sep, codes = item.rpartition(":")
+        if not sep or not pattern:
+            raise ConfigError(f"--per-file-ignores: '{item}' should look like 'pattern:STC001,STC002'")
+        found.append((pattern, frozenset(c.strip() for c in codes.split(",") if c.strip())))
+    return found

@@ -1,0 +1,125 @@
+"""Which files a run checks.
+
+Folders are searched for ``*.py``: inside a git work tree through
+``git ls-files --cached --others --exclude-standard`` (so ``.gitignore`` is honoured),
+elsewhere by walking the folder. Virtualenvs, ``node_modules``, build folders and
+caches are always skipped, and so is whatever ``exclude`` names. Files named on the
+command line are checked whatever their extension, unless ``exclude`` names them.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import subprocess
+from pathlib import Path, PurePosixPath
+from typing import Iterable
+
+# Folder names that never hold an app's own code (kept in step with the engine's list).
+SKIPPED_DIRS = frozenset(
+    {".git", ".hg", ".svn", ".bzr", "CVS", ".venv", "venv", ".env", "env", "virtualenv",
+     "node_modules", "__pycache__", "__pypackages__", "build", "dist", "_build", ".tox", ".nox",
+     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".cachelint_cache", "site-packages", ".eggs",
+     ".ipynb_checkpoints"}
+)
+SUFFIXES = (".py",)
+
+
+def matches(pattern: str, relative: str) -> bool:
+    """Does a gitignore-like ``pattern`` name the path (posix, relative to the config root)?
+
+    A pattern with no ``/`` matches any path component (``legacy_*.py``, ``generated``);
+    one with a ``/`` matches the path from the root (``apps/old/*.py``) or a folder
+    prefix of it (``apps/old``). A trailing ``/`` is ignored.
+    """
+    pattern = pattern.rstrip("/")
+    if pattern.startswith("./"):
+        pattern = pattern[2:]
+    parts = PurePosixPath(relative).parts
+    if "/" not in pattern:
+        return any(fnmatch.fnmatchcase(part, pattern) for part in parts)
+    pattern = pattern.lstrip("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    return any(fnmatch.fnmatchcase(prefix, pattern) for prefix in prefixes)
+
+
+def _skipped_dir(folder: Path, name: str) -> bool:
+    if name in SKIPPED_DIRS or name.endswith(".egg-info"):
+        return True
+    return (folder / name / "pyvenv.cfg").exists()  # a virtualenv under any name
+
+
+def relative_posix(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+class FileFinder:
+    def __init__(self, root: Path, exclude: Iterable[str] = (), use_git: bool = True):
+        self.root = root.resolve()
+        self.exclude = tuple(exclude)
+        self.use_git = use_git
+
+    def excluded(self, path: Path) -> bool:
+        if not self.exclude:
+            return False
+        relative = relative_posix(path, self.root)
+        return any(matches(pattern, relative) for pattern in self.exclude)
+
+    def find(self, paths: Iterable[Path]) -> list[Path]:
+        """Absolute, resolved, de-duplicated paths of the files to check, sorted."""
+        found: set[Path] = set()
+        for given in paths:
+            path = given.resolve()
+            if path.is_dir():
+                found.update(p for p in self._in_folder(path) if not self.excluded(p))
+            elif not self.excluded(path):
+                found.add(path)  # named explicitly: checked whatever its name (missing: reported)
+        return sorted(found)
+
+    def _in_folder(self, folder: Path) -> list[Path]:
+        listed = self._git_files(folder) if self.use_git else None
+        if listed is None:
+            return self._walk(folder)
+        found = []
+        for path in listed:
+            try:
+                parts = path.relative_to(folder).parts[:-1]
+            except ValueError:
+                continue
+            skipped = False
+            parent = folder
+            for part in parts:
+                if _skipped_dir(parent, part):
+                    skipped = True
+                    break
+                parent = parent / part
+            if not skipped and path.is_file():
+                found.append(path)
+        return found
+
+    @staticmethod
+    def _git_files(folder: Path) -> list[Path] | None:
+        """Python files git knows of or would add under ``folder``; None outside a work tree."""
+        try:
+            result = subprocess.run(
+                ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
+                cwd=folder, capture_output=True, timeout=60,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        if result.returncode != 0:
+            return None
+        names = result.stdout.decode("utf-8", "surrogateescape").split("\0")
+        return sorted({folder / name for name in names if name.endswith(SUFFIXES)})
+
+    @staticmethod
+    def _walk(folder: Path) -> list[Path]:
+        found = []
+        for current, dirs, files in os.walk(folder):
+            here = Path(current)
+            dirs[:] = sorted(d for d in dirs if not _skipped_dir(here, d))
+            found.extend(here / name for name in files if name.endswith(SUFFIXES))
+        return found

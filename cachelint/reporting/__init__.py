@@ -1,0 +1,113 @@
+"""Output formats: each module renders a run's Report to a stream.
+
+Columns: a Finding's ``col``/``end_col`` are 0-based offsets as Python's ``ast``
+counts them (UTF-8 bytes of the line). ``path:line:col`` output adds 1, as flake8
+does; SARIF converts to 1-based UTF-16 code units, as that format requires.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, TextIO
+
+from cachelint.registry import BY_CODE, FILE_CODES
+from cachelint.runner import Report
+
+FILE_CODE_SUMMARIES = {
+    "STC900": "File that could not be read or parsed, so it was not checked",
+    "STC901": "Internal error in cachelint",
+}
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    code: str
+    name: str
+    severity: str  # "error" or "warning"
+    summary: str
+
+
+def rule_info(code: str) -> RuleInfo:
+    rule = BY_CODE.get(code)
+    if rule is not None:
+        return RuleInfo(code, rule.name, rule.severity, rule.summary)
+    return RuleInfo(code, FILE_CODES.get(code, "unknown"), "error", FILE_CODE_SUMMARIES.get(code, code))
+
+
+@dataclass
+class Options:
+    """How to render (from the command line)."""
+
+    cwd: Path
+    color: bool = False
+    statistics: bool = False
+    show_source: bool = True
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    """The path relative to the working folder when it is under it, else as given."""
+    try:
+        return path.relative_to(cwd).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def line_text(report: Report, path: Path, line: int) -> str | None:
+    from cachelint.noqa import physical_lines
+
+    text = report.texts.get(path)
+    if text is None:
+        return None
+    lines = physical_lines(text)
+    return lines[line - 1].rstrip("\r\n") if 0 < line <= len(lines) else None
+
+
+def char_offset(line: str, byte_offset: int) -> int:
+    """The character index of a UTF-8 byte offset into ``line``."""
+    encoded = line.encode("utf-8", "surrogatepass")
+    return len(encoded[:byte_offset].decode("utf-8", "ignore"))
+
+
+def utf16_offset(line: str, char_index: int) -> int:
+    return len(line[:char_index].encode("utf-16-le", "surrogatepass")) // 2
+
+
+def counts_by_code(report: Report) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for finding in report.findings:
+        counts[finding.code] = counts.get(finding.code, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def use_color(stream: TextIO, choice: str = "auto") -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+Renderer = Callable[[Report, TextIO, Options], None]
+
+
+def renderer(name: str) -> Renderer:
+    if name == "text":
+        from cachelint.reporting.text import render
+    elif name == "concise":
+        from cachelint.reporting.concise import render
+    elif name == "json":
+        from cachelint.reporting.json import render
+    elif name == "sarif":
+        from cachelint.reporting.sarif import render
+    elif name == "github":
+        from cachelint.reporting.github import render
+    else:
+        raise ValueError(f"unknown format {name!r}")
+    return render
+
+
+FORMATS = ("text", "concise", "json", "sarif", "github")

@@ -1,0 +1,60 @@
+"""``--format json``: the schema is docs/json-schema.json (schema_version 1).
+
+    {"schema_version": 1, "tool": {"name": "cachelint", "version": "0.1.0"},
+     "files_checked": 3,
+     "findings": [{"path": "app.py", "code": "STC001", "name": "unhashable-argument",
+                   "severity": "error", "confidence": "high", "message": "...",
+                   "location": {"line": 10, "column": 13},
+                   "end_location": {"line": 10, "column": 25}}],
+     "counts": {"STC001": 1}}
+
+Lines and columns are 1-based; columns count as flake8's do (UTF-8 bytes of the
+line, from Python's ast); ``end_location`` is just past the end. With
+``--statistics`` the document is a list of {"code", "name", "count"}.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from cachelint import __version__
+from cachelint.reporting import Options, counts_by_code, display_path, rule_info
+from cachelint.runner import Report
+
+SCHEMA_VERSION = 1
+
+
+def document(report: Report, options: Options) -> dict[str, Any]:
+    findings = []
+    for finding in report.findings:
+        info = rule_info(finding.code)
+        end_line = max(finding.end_line, finding.line)
+        end_col = finding.end_col if (end_line, finding.end_col) > (finding.line, finding.col) else finding.col
+        findings.append({
+            "path": display_path(finding.path, options.cwd),
+            "code": finding.code,
+            "name": info.name,
+            "severity": info.severity,
+            "confidence": finding.confidence.value,
+            "message": finding.message,
+            "location": {"line": finding.line, "column": finding.col + 1},
+            "end_location": {"line": end_line, "column": end_col + 1},
+        })
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "cachelint", "version": __version__},
+        "files_checked": report.files_checked,
+        "findings": findings,
+        "counts": counts_by_code(report),
+    }
+
+
+def render(report: Report, out: TextIO, options: Options) -> None:
+    if options.statistics:
+        data: Any = [{"code": code, "name": rule_info(code).name, "count": count}
+                     for code, count in counts_by_code(report).items()]
+    else:
+        data = document(report, options)
+    json.dump(data, out, indent=2, ensure_ascii=False)
+    out.write("\n")

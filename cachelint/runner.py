@@ -1,0 +1,246 @@
+"""One run of the command: files -> cache -> engine (in worker processes) -> filtered findings.
+
+Files that never mention Streamlit are only read. The others are looked up in the
+result cache, and the misses are analysed, in this process or in ``jobs`` worker
+processes that each build their own engine. Work is split in chunks of the sorted
+list of files, grouped by app folder so that a worker parses an app's shared
+modules once; the engine's findings for a file depend only on what is on disk,
+so the result is the same for any number of workers, and it is sorted.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import os
+import re
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from cachelint.cache import ResultCache, app_root
+from cachelint.config import Config
+from cachelint.files import FileFinder, relative_posix
+from cachelint.findings import Finding
+from cachelint.noqa import Noqa
+from cachelint.registry import INTERNAL_ERROR, SYNTAX_ERROR
+from cachelint.settings import Settings
+
+# The engine's own text prefilter (cachelint.source.mentions_streamlit), on bytes.
+_MENTIONS = re.compile(rb"cache_data|cache_resource|experimental_memo|experimental_singleton|streamlit")
+PARALLEL_MIN_FILES = 8  # fewer files to analyse than this: no worker processes
+
+
+@dataclass
+class Report:
+    """What a run found, with what the outputs need to show it."""
+
+    findings: list[Finding]
+    files_checked: int
+    root: Path  # configuration root: paths in SARIF are relative to it (or to the git root)
+    texts: dict[Path, str] = field(default_factory=dict)  # file -> text, for files with findings
+    analysed: int = 0  # files the engine ran on (cache misses)
+    cached: int = 0  # files answered by the cache
+
+    @property
+    def internal_error(self) -> bool:
+        return any(f.code == INTERNAL_ERROR for f in self.findings)
+
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = True,
+        progress: Progress | None = None) -> Report:
+    files = FileFinder(config.root, config.exclude).find(paths)
+    cache = ResultCache(config.root, config.cache_token()) if use_cache else None
+    raw: dict[Path, list[Finding]] = {}
+    texts: dict[Path, str] = {}
+    misses: list[Path] = []
+    keys: dict[Path, str] = {}
+    hits = 0
+    total = len(files)
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raw[path] = [Finding(path, 1, 0, SYNTAX_ERROR, f"cannot read the file: {reason}")]
+            continue
+        if _MENTIONS.search(data) is None:
+            continue
+        texts[path] = _text(data)
+        if cache is not None:
+            cache.remember(path, data)
+            keys[path] = cache.key(path)
+            found = cache.get(keys[path], path)
+            if found is not None:
+                raw[path] = found
+                hits += 1
+                continue
+        misses.append(path)
+    done = total - len(misses)
+    if progress:
+        progress(done, total)
+
+    def finished(path: Path, found: list[Finding]) -> None:
+        nonlocal done
+        raw[path] = found
+        if cache is not None:
+            cache.put(keys[path], found)
+        done += 1
+        if progress:
+            progress(done, total)
+
+    if jobs > 1 and len(misses) >= PARALLEL_MIN_FILES:
+        _analyse_in_workers(misses, config.settings, jobs, finished)
+    else:
+        engine = _new_engine(config.settings)
+        for path in misses:
+            finished(path, _check(engine, path))
+    if cache is not None:
+        cache.save()
+
+    findings = []
+    for path, found in raw.items():
+        findings.extend(_shown(found, config, path, texts.get(path)))
+    findings.sort()
+    return Report(findings, total, config.root, {f.path: texts[f.path] for f in findings if f.path in texts},
+                  analysed=len(misses), cached=hits)
+
+
+def run_text(path: Path, text: str, config: Config) -> Report:
+    """Check text that is not on disk (stdin) as if it were the file ``path``."""
+    path = path.resolve()
+    if _MENTIONS.search(text.encode("utf-8", "surrogateescape")) is None:
+        return Report([], 1, config.root)
+    engine = _new_engine(config.settings)
+    try:
+        found = engine.check_file(path, text)
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        found = [_crash(path, exc)]
+    findings = sorted(_shown(found, config, path, text))
+    return Report(findings, 1, config.root, {path: text}, analysed=1)
+
+
+def _shown(found: list[Finding], config: Config, path: Path, text: str | None) -> list[Finding]:
+    relative = relative_posix(path, config.root)
+    noqa = Noqa(text) if text is not None else None
+    return [f for f in found
+            if config.reports(f.code, relative) and not (noqa and noqa.suppresses(f.line, f.code))]
+
+
+def _text(data: bytes) -> str:
+    from cachelint.source import decode
+
+    try:
+        return decode(data)
+    except (UnicodeDecodeError, SyntaxError, LookupError):
+        return data.decode("latin-1")  # for showing lines only; the engine reports the encoding
+
+
+# -- the engine, here or in workers ----------------------------------------------------------
+_worker_engine = None
+
+
+def _new_engine(settings: Settings):
+    from cachelint.engine import Engine  # astroid is imported only when something is analysed
+
+    _tune_gc()
+    return Engine(settings)
+
+
+def _tune_gc() -> None:
+    # astroid builds many small objects that live for the whole run: collecting them over
+    # and over is most of the time spent (PERFORMANCE.md), so collect rarely.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 1000)
+
+
+def _check(engine, path: Path) -> list[Finding]:
+    try:
+        return engine.check_file(path)
+    except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the run
+        return [_crash(path, exc)]
+
+
+def _crash(path: Path, exc: BaseException) -> Finding:
+    return Finding(path, 1, 0, INTERNAL_ERROR,
+                   f"internal error while checking this file, please report it: {type(exc).__name__}: {exc}")
+
+
+def _init_worker(settings: Settings) -> None:
+    global _worker_engine
+    _worker_engine = _new_engine(settings)
+
+
+def _check_chunk(paths: list[str]) -> list[tuple[str, list[Finding]]]:
+    return [(path, _check(_worker_engine, Path(path))) for path in paths]
+
+
+def chunks(paths: list[Path], jobs: int) -> list[list[Path]]:
+    """Slices of the files, grouped by app folder, about four per worker."""
+    ordered = sorted(paths, key=lambda p: (str(app_root(p)), str(p)))
+    size = max(1, min(64, math.ceil(len(ordered) / (jobs * 4))))
+    return [ordered[i:i + size] for i in range(0, len(ordered), size)]
+
+
+def _analyse_in_workers(paths: list[Path], settings: Settings, jobs: int,
+                        finished: Callable[[Path, list[Finding]], None]) -> None:
+    import multiprocessing
+
+    if "fork" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("fork")
+        import cachelint.engine  # noqa: F401 - imported once, before the workers fork
+    else:  # pragma: no cover - Windows and macOS defaults
+        context = multiprocessing.get_context("spawn")
+    work = chunks(paths, jobs)
+    with ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=context,
+                             initializer=_init_worker, initargs=(settings,)) as pool:
+        futures = [pool.submit(_check_chunk, [str(p) for p in chunk]) for chunk in work]
+        for future in as_completed(futures):
+            for path, found in future.result():
+                finished(Path(path), found)
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+class ProgressBar:
+    """``[#####     ] 120/2000 files`` on stderr, only on a terminal and after a second."""
+
+    def __init__(self, stream=None, delay: float = 1.0):
+        self.stream = stream or sys.stderr
+        self.start = time.monotonic()
+        self.delay = delay
+        self.shown = False
+        self._last = 0.0
+
+    @classmethod
+    def if_terminal(cls, stream=None) -> ProgressBar | None:
+        stream = stream or sys.stderr
+        return cls(stream) if stream.isatty() else None
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.start < self.delay or (now - self._last < 0.1 and done < total):
+            return
+        self._last = now
+        width = 30
+        filled = int(width * done / total) if total else width
+        self.stream.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total} files")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()

@@ -1,0 +1,107 @@
+"""The pre-commit hook, through real pre-commit: fails on a bad app, passes once it is fixed.
+
+``pre-commit try-repo`` installs this checkout (copied into a temporary git repo, so
+that uncommitted work is what is tested) into its own virtualenv, as a user's
+pre-commit would install a tagged release.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+BAD_APP = '''\
+import streamlit as st
+
+
+class Model:
+    def __init__(self, weight):
+        self.weight = weight
+
+
+@st.cache_data
+def predict(model: Model, x: float) -> float:
+    return model.weight * x
+
+
+st.write(predict(Model(2.0), 3.0))
+'''
+FIXED_APP = BAD_APP.replace("def predict(model: Model", "def predict(_model: Model").replace(
+    "return model.weight", "return _model.weight")
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def copy_checkout(target: Path) -> None:
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
+    shutil.copytree(REPO / "cachelint", target / "cachelint", ignore=ignore)
+    for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "LICENSE"):
+        if (REPO / name).exists():
+            shutil.copy2(REPO / name, target / name)
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(GIT_AUTHOR_NAME="t",
+               GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com",
+               NO_COLOR="1")
+    env.pop("PRE_COMMIT", None)
+    return env
+
+
+def test_hooks_file_declares_both_hooks() -> None:
+    import yaml
+
+    hooks = {hook["id"]: hook for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())}
+    assert set(hooks) == {"cachelint", "cachelint-fix"}
+    for hook in hooks.values():
+        assert hook["language"] == "python"
+        assert hook["types_or"] == ["python", "pyi"]
+        assert hook["require_serial"] is True
+        assert hook["entry"].startswith("cachelint check")
+
+
+def test_pre_commit_hook_fails_on_bad_app_then_passes(tmp_path: Path, env: dict[str, str]) -> None:
+    pytest.importorskip("pre_commit")
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    copy_checkout(hooks)
+    git(hooks, "init", "-q")
+    git(hooks, "add", "-A")
+    git(hooks, "-c", "commit.gpgsign=false", "commit", "-q", "-m", "checkout")
+
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "streamlit_app.py").write_text(BAD_APP)
+    git(bad, "init", "-q")
+    git(bad, "add", "streamlit_app.py")
+    # The same app, fixed by hand. Both are checked at once: each try-repo installs the
+    # hook into a fresh virtualenv, which is most of the time this test takes.
+    fixed = tmp_path / "fixed"
+    shutil.copytree(bad, fixed)
+    (fixed / "streamlit_app.py").write_text(FIXED_APP)
+    git(fixed, "add", "streamlit_app.py")
+
+    def try_repo(app: Path) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, "-m", "pre_commit", "try-repo", str(hooks), "cachelint", "--verbose"],
+            cwd=app, env=dict(env, PRE_COMMIT_HOME=str(app.parent / f"home-{app.name}")),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+
+    runs = [try_repo(bad), try_repo(fixed)]
+    (failed_out, _), (passed_out, _) = (run.communicate(timeout=300) for run in runs)
+    assert runs[0].returncode == 1, failed_out
+    assert "streamlit_app.py:10:13: STC001 argument 'model' of cached 'predict'" in failed_out
+    assert runs[1].returncode == 0, passed_out
+    assert "STC001" not in passed_out
