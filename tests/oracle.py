@@ -32,6 +32,7 @@ class ShownError:
     script: Path
     type: str  # last dotted component of the exception's class name
     message: str
+    frames: tuple[tuple[Path, int], ...] = ()  # (file, line) of the stack trace, outermost first
 
     @property
     def param(self) -> str | None:
@@ -124,9 +125,82 @@ def run_script(fixture: Fixture, script: Path, reruns: int) -> ScriptResult:
 
 def _shown_errors(at, script: Path) -> list[ShownError]:
     return [
-        ShownError(script, (element.proto.type or "").rsplit(".", 1)[-1], element.message)
+        ShownError(script, (element.proto.type or "").rsplit(".", 1)[-1], element.message,
+                   _frames(element.proto.stack_trace))
         for element in at.exception
     ]
+
+
+_FRAME = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+)')
+
+
+def _frames(stack_trace) -> tuple[tuple[Path, int], ...]:
+    """(file, line) of each frame of an exception element's stack trace."""
+    found = []
+    for entry in stack_trace:
+        match = _FRAME.search(entry)
+        if match:
+            found.append((Path(match["file"]).resolve(), int(match["line"])))
+    return tuple(found)
+
+
+# ---------------------------------------------------------------------------
+# What the app shows with and without its cache (stale results)
+
+
+def rendered(at) -> list[str]:
+    """Every element the app rendered (main area, then sidebar), as its proto text."""
+    out: list[str] = []
+
+    def walk(node) -> None:
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for key in sorted(children):
+                walk(children[key])
+            return
+        out.append(f"{type(node).__name__}: {getattr(node, 'proto', '')}")
+
+    walk(at.main)
+    walk(at.sidebar)
+    return out
+
+
+@contextlib.contextmanager
+def cache_never_hits() -> Iterator[None]:
+    """Every cached call computes afresh (a unique cache key per call): what the
+    app would show if its functions were not cached, with Streamlit's caching
+    machinery (pickling, replay) still in place."""
+    import itertools
+
+    from streamlit.runtime.caching import cache_utils
+
+    original = cache_utils._make_value_key
+    counter = itertools.count()
+
+    def unique_key(*args, **kwargs) -> str:
+        return f"{original(*args, **kwargs)}-{next(counter)}"
+
+    cache_utils._make_value_key = unique_key
+    try:
+        yield
+    finally:
+        cache_utils._make_value_key = original
+
+
+def render_with_and_without_cache(fixture: Fixture, script: Path) -> tuple[list[str], list[str]]:
+    """One fresh run of ``script`` with its cache, and one where the cache never hits."""
+    from streamlit.testing.v1 import AppTest
+
+    shown: list[list[str]] = []
+    for defeat in (False, True):
+        with _isolated(_import_root(fixture)):
+            clear_caches()
+            at = AppTest.from_file(str(script), default_timeout=TIMEOUT)
+            with cache_never_hits() if defeat else contextlib.nullcontext():
+                at.run()
+            shown.append(rendered(at))
+            clear_caches()
+    return shown[0], shown[1]
 
 
 # ---------------------------------------------------------------------------
@@ -187,31 +261,27 @@ def _import_root(fixture: Fixture) -> Path:
 def _isolated(root: Path) -> Iterator[None]:
     saved_path = list(sys.path)
     saved_main = sys.modules.get("__main__")  # Streamlit installs the script as __main__
-    _forget_fixture_modules()
+    _forget_fixture_modules(root)
     sys.path.insert(0, str(root))
     try:
         yield
     finally:
         sys.path[:] = saved_path
-        _forget_fixture_modules()
+        _forget_fixture_modules(root)
         if saved_main is not None:
             sys.modules["__main__"] = saved_main
 
 
-def _forget_fixture_modules() -> None:
-    """Drop every module imported from a fixture file (a module of an app)."""
-    fixtures = FIXTURES.resolve()
+def _forget_fixture_modules(root: Path) -> None:
+    """Drop every module imported from a fixture file (a module of an app), under
+    tests/fixtures or under ``root``."""
+    folders = {FIXTURES.resolve(), root.resolve()}
     for name, module in list(sys.modules.items()):
         if name == "__main__":
             continue
         path = getattr(module, "__file__", None)
-        if not path:
-            continue
-        try:
-            Path(path).resolve().relative_to(fixtures)
-        except ValueError:
-            continue
-        del sys.modules[name]
+        if path and any(Path(path).resolve().is_relative_to(folder) for folder in folders):
+            del sys.modules[name]
 
 
 def quiet_streamlit_logs() -> None:

@@ -12,6 +12,14 @@ rerun with identical inputs. Then:
 * a clean fixture (no ``# expect:`` marker) must really run (something rendered
   and at least one cache entry stored), show no exception, and hit its cache on
   the rerun.
+
+``test_oracle_rejects_broken_fixture`` keeps the oracle honest: broken copies of
+real fixtures (a marker removed, a wrong parameter, a syntax error ...) must be
+rejected.
+
+Extending to a new rule: add its check to ``CHECKS``. Cache entries and lookups
+come from Streamlit's own metrics and storage (see oracle.py), never from the
+fixtures.
 """
 
 from __future__ import annotations
@@ -29,7 +37,7 @@ from oracle import ScriptResult, ShownError
 
 FIXTURES = discover()
 
-RERUNS = 2  # reruns of a script with identical inputs
+RERUNS = 1  # reruns of a script with identical inputs
 IDENTITY_RERUNS = 4  # more reruns when a finding predicts cache misses: CPython
 # can reuse the id of a collected object, so one rerun may hit by accident
 
@@ -127,7 +135,7 @@ def check_identity_hash(fixture: Fixture, expected: list[Expected], results: lis
             )
     if growth <= 0:
         verdict.problems.append(
-            f"{fixture.name}: expected STC003 but the cache did not grow over the reruns"
+            f"{_label(fixture)}: expected STC003 but the cache did not grow over the reruns"
         )
     return verdict
 
@@ -161,12 +169,146 @@ def _cached_function_at(path: Path, line: int) -> str | None:
 
 
 # ---------------------------------------------------------------------------
+# STC006: a call with a different excluded argument gets an earlier call's result
+
+
+def check_excluded_argument(fixture: Fixture, expected: list[Expected], results: list[ScriptResult]) -> Verdict:
+    """The function of the finding hit its cache on the first run, and that hit was wrong.
+
+    Streamlit's metrics show the hit (a call that found an entry in the same run,
+    although the fixture passes a different value for the excluded parameter); the
+    proof that it needed a miss is that the app renders something else when the
+    cache never hits (``oracle.cache_never_hits``): the cached app showed a stale result.
+    """
+    verdict = Verdict()
+    for item in expected:
+        qualname = _function_with_line(item.path, item.line)
+        if qualname is None:
+            verdict.problems.append(f"{_where(fixture, item)}: STC006 marker is not in a function's signature")
+            continue
+        scripts = [r for r in results if item.path == r.script] or results
+        hits = {
+            r.script: sum(n for name, n in r.first.lookups.items() if name.endswith("." + qualname))
+            - sum(n for name, n in r.first.misses.items() if name.endswith("." + qualname))
+            for r in scripts
+        }
+        hit_scripts = [script for script, count in hits.items() if count > 0]
+        if not hit_scripts:
+            verdict.problems.append(
+                f"{_where(fixture, item)}: expected STC006: '{qualname}' should hit its cache on the first run "
+                f"(a call with another value of the excluded argument); first-run hits: "
+                f"{ {s.name: c for s, c in hits.items()} }"
+            )
+            continue
+        if not any(_differs_uncached(fixture, script) for script in hit_scripts):
+            verdict.problems.append(
+                f"{_where(fixture, item)}: expected STC006: the app shows the same thing when the cache never "
+                f"hits, so the hit on '{qualname}' returned the right result"
+            )
+    return verdict
+
+
+def _differs_uncached(fixture: Fixture, script: Path) -> bool:
+    cached, uncached = oracle.render_with_and_without_cache(fixture, script)
+    return cached != uncached
+
+
+def _function_with_line(path: Path, line: int) -> str | None:
+    """Qualified name of the innermost function whose signature (``def`` to body) holds ``line``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: str | None = None
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        nonlocal found
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                qualname = prefix + child.name
+                if child.lineno <= line <= max(child.lineno, child.body[0].lineno - 1):
+                    found = qualname
+                visit(child, qualname + ".<locals>.")
+            elif isinstance(child, ast.ClassDef):
+                visit(child, prefix + child.name + ".")
+            else:
+                visit(child, prefix)
+
+    visit(tree, "")
+    return found
+
+
+# ---------------------------------------------------------------------------
+# STC007 / STC013: the error Streamlit shows for what the function returns
+
+
+def _function_named_at(path: Path, line: int) -> str | None:
+    """Name of the function whose ``def`` is on ``line``."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.lineno == line:
+            return node.name
+    return None
+
+
+def _unserializable(error: ShownError, name: str | None) -> bool:
+    if error.type == "UnserializableReturnValueError":
+        return name is None or f"`{name}()`" in error.message
+    # pickle's own errors that Streamlit does not translate ("Can't pickle local object ...")
+    return error.type in ("AttributeError", "PicklingError") and "pickle" in error.message
+
+
+def _awaitable_rejected(error: ShownError, name: str | None) -> bool:
+    if error.type == "CachedFunctionReturnedAwaitableError":
+        return name is None or f"`{name}()`" in error.message
+    if error.type == "StreamlitValueError":
+        return "coroutine functions" in error.message
+    if error.type == "StreamlitAPIException":
+        return "Async-generator functions cannot be cached" in error.message
+    # asyncio.create_task / ensure_future without a running (or current) event loop
+    return error.type == "RuntimeError" and "event loop" in error.message
+
+
+def _check_errors(code: str, what: str, matches: Callable[[ShownError, str | None], bool]) -> Check:
+    """A finding at a ``def`` line: the app shows a matching error for that function."""
+
+    def check(fixture: Fixture, expected: list[Expected], results: list[ScriptResult]) -> Verdict:
+        verdict = Verdict()
+        scripts = {result.script for result in results}
+        available = [error for result in results for error in result.first.errors]
+        for item in sorted(expected, key=lambda e: e.path not in scripts):
+            name = _function_named_at(item.path, item.line)
+            if name is None:
+                verdict.problems.append(f"{_where(fixture, item)}: {code} marker is not on a def line")
+                continue
+            script = item.path if item.path in scripts else None
+            for error in available:
+                if matches(error, name) and (script is None or error.script == script):
+                    available.remove(error)
+                    break
+            else:
+                shown = "; ".join(str(e) for r in results for e in r.first.errors) or "no exception"
+                verdict.problems.append(
+                    f"{_where(fixture, item)}: expected {code}: {what} for '{name}'; the app showed: {shown}"
+                )
+        verdict.explains_error = lambda error: matches(error, None)
+        return verdict
+
+    return check
+
+
+check_unserializable = _check_errors("STC007", "UnserializableReturnValueError (or pickle's error)",
+                                     _unserializable)
+check_awaitable = _check_errors("STC013", "CachedFunctionReturnedAwaitableError or a rejected async def",
+                                _awaitable_rejected)
+
+
+# ---------------------------------------------------------------------------
 # Dispatch
 
 CHECKS: dict[str, Check] = {
     "STC001": check_unhashable,
     "STC002": check_unhashable,
     "STC003": check_identity_hash,
+    "STC006": check_excluded_argument,
+    "STC007": check_unserializable,
+    "STC013": check_awaitable,
 }
 
 
@@ -182,12 +324,13 @@ def _quiet_logs():
     oracle.quiet_streamlit_logs()
 
 
-@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.name for f in FIXTURES])
-def test_fixture_runtime(fixture: Fixture) -> None:
+def verify(fixture: Fixture) -> list[str]:
+    """Run a fixture under Streamlit; return what contradicts its expectations."""
+    label = _label(fixture)
     expected = fixture.expected()
     unchecked = sorted({item.code for item in expected} - CHECKS.keys())
     if unchecked:
-        pytest.fail(f"{fixture.name}: no oracle check for {', '.join(unchecked)} yet")
+        return [f"{label}: no oracle check for {', '.join(unchecked)} yet"]
 
     by_check: dict[Check, list[Expected]] = {}
     for item in expected:
@@ -215,10 +358,107 @@ def test_fixture_runtime(fixture: Fixture) -> None:
                 problems.append(f"{name}: the reruns added {result.entry_growth} cache entries")
 
     if not expected and not any(result.first.entries for result in results):
-        problems.append(f"{fixture.name}: clean fixture stored no cache entry (did it call a cached function?)")
+        problems.append(f"{label}: clean fixture stored no cache entry (did it call a cached function?)")
+    return problems
 
+
+def _label(fixture: Fixture) -> str:
+    try:
+        return fixture.name
+    except ValueError:  # a fixture outside tests/fixtures (the oracle's self-tests)
+        return fixture.root.name
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.name for f in FIXTURES])
+def test_fixture_runtime(fixture: Fixture) -> None:
+    problems = verify(fixture)
     assert not problems, "\n".join(problems)
 
 
 def test_fixtures_exist() -> None:
     assert discover("core"), "no fixtures under tests/fixtures/core"
+
+
+# ---------------------------------------------------------------------------
+# The oracle's own tests: broken copies of real fixtures must be rejected.
+
+MUTANTS: dict[str, tuple[str, list[tuple[str, str]], str]] = {
+    # name: (fixture, [(old text, new text), ...], a problem the oracle must report)
+    "marker-on-clean": (
+        "core/seed2_hash_funcs_by_score.py",
+        [("multiplier: int) -> int:", "multiplier: int) -> int:  # expect: STC001(obj)")],
+        "expected STC001",
+    ),
+    "marker-removed": ("core/seed1_custom_class_arg.py", [("  # expect: STC001(obj)", "")], "unexpected error"),
+    "wrong-param": ("core/seed1_custom_class_arg.py", [("STC001(obj)", "STC001(multiplier)")], "'multiplier'"),
+    "one-of-several-removed": (
+        "core/stc001_callable_args.py",
+        [("  # expect: STC001(predicate)", "")],
+        "unexpected error",
+    ),
+    "identity-unmarked": ("core/seed5_hash_funcs_id.py", [("  # expect: STC003", "")], "missed on reruns"),
+    "identity-on-value-hash": (
+        "core/seed2_hash_funcs_by_score.py",
+        [("hash_funcs={MyCustomClass: hash_func})", "hash_funcs={MyCustomClass: hash_func})  # expect: STC003")],
+        "should miss the cache",
+    ),
+    "syntax-error": (
+        "core/seed2_hash_funcs_by_score.py",
+        [("st.write(multiply_score(score, multiplier))", "st.write(")],
+        "did not run",
+    ),
+    "no-cache-used": (
+        "core/seed2_hash_funcs_by_score.py",
+        [("st.write(multiply_score(score, multiplier))", "st.write(score.my_score)")],
+        "no cache entry",
+    ),
+    "unchecked-code": ("core/seed1_custom_class_arg.py", [("STC001(obj)", "STC099")], "no oracle check for STC099"),
+    "finding-in-wrong-script": (
+        "core/stc001_multipage_page_call",
+        [
+            ("  # expect: STC001(spec)", ""),
+            ("st.dataframe(load_sales())", "st.dataframe(load_sales())  # expect: STC001(spec)"),
+        ],
+        "expected STC001",
+    ),
+}
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=list(MUTANTS))
+def test_oracle_rejects_broken_fixture(mutant: str, tmp_path: Path) -> None:
+    import shutil
+
+    source, edits, problem = MUTANTS[mutant]
+    original = next(f for f in FIXTURES if f.name == source)
+    if original.root.is_dir():
+        root = tmp_path / original.root.name
+        shutil.copytree(original.root, root)
+        fixture = Fixture(root, root / "app.py")
+    else:
+        root = tmp_path / original.root.name
+        shutil.copy(original.root, root)
+        fixture = Fixture(root, root)
+    for old, new in edits:
+        changed = 0
+        for path in fixture.files:
+            text = path.read_text(encoding="utf-8")
+            if old in text:
+                path.write_text(text.replace(old, new), encoding="utf-8")
+                changed += 1
+        assert changed, f"mutant {mutant}: {old!r} not found in {source}"
+
+    problems = verify(fixture)
+    assert any(problem in p for p in problems), f"oracle missed a broken fixture ({mutant}): {problems}"
+
+
+# ---------------------------------------------------------------------------
+# STC006's clean fixtures: what they leave out of the key really does not change the result
+
+EXCLUDED_CLEAN = [f for f in discover("excluded") if not f.expected()]
+
+
+@pytest.mark.parametrize("fixture", EXCLUDED_CLEAN, ids=[f.name for f in EXCLUDED_CLEAN])
+def test_excluded_clean_fixture_shows_what_the_uncached_app_shows(fixture: Fixture) -> None:
+    for script in oracle.scripts_of(fixture):
+        cached, uncached = oracle.render_with_and_without_cache(fixture, script)
+        assert cached == uncached, f"{script.name}: the cache changed what the app shows"
