@@ -144,6 +144,10 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, stdin, cwd:
     from cachelint.reporting import Options, renderer, use_color
 
     paths = [p if p.is_absolute() else cwd / p for p in args.paths] or [cwd]
+    if args.config is not None:
+        args.config = cwd / args.config
+    if args.output_file is not None:
+        args.output_file = cwd / args.output_file
     reading_stdin = any(str(p) == "-" for p in args.paths)
     if reading_stdin and len(args.paths) > 1:
         raise UsageError("'-' (stdin) cannot be combined with other paths")
