@@ -71,18 +71,57 @@ def imported_names(text: str) -> list[tuple[int, str]]:
 
 
 class Dependencies:
-    """The app modules each file's findings may depend on, from a cheap text index."""
+    """The app modules each file's findings may depend on, from a cheap text index.
+
+    Paths are plain strings here and folder listings are read once: a warm run
+    computes this for every Streamlit file, so it has to cost little more than reading.
+    """
 
     def __init__(self, read: Callable[[Path], bytes | None]):
         self._read = read
-        self._imports: dict[Path, list[Path]] = {}
-        self._importers: dict[Path, dict[Path, list[Path]]] = {}  # app root -> module -> importers
+        self._imports: dict[str, list[str]] = {}
+        self._importers: dict[str, dict[str, list[str]]] = {}  # app root -> module -> importers
+        self._listings: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # folder -> (files, dirs)
+        self._roots: dict[str, str] = {}
 
-    def imports(self, path: Path) -> list[Path]:
+    def _listing(self, folder: str) -> tuple[frozenset[str], frozenset[str]]:
+        found = self._listings.get(folder)
+        if found is None:
+            files, dirs = set(), set()
+            try:
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        try:
+                            if entry.is_dir():
+                                dirs.add(entry.name)
+                            elif entry.is_file():
+                                files.add(entry.name)
+                        except OSError:
+                            continue
+            except OSError:
+                pass
+            found = self._listings[folder] = (frozenset(files), frozenset(dirs))
+        return found
+
+    def app_root(self, path: str) -> str:
+        """As ``app_root`` above, with the folder listings this index keeps."""
+        folder = os.path.dirname(path)
+        root = self._roots.get(folder)
+        if root is None:
+            root = folder
+            while "__init__.py" in self._listing(root)[0] and os.path.dirname(root) != root:
+                root = os.path.dirname(root)
+            if os.path.basename(root) == "pages" and os.path.dirname(root) != root:
+                root = os.path.dirname(root)
+            self._roots[folder] = root
+        return root
+
+    def imports(self, path: str) -> list[str]:
         """Project modules ``path`` imports (and the packages they are in)."""
-        if path not in self._imports:
-            data = self._read(path)
-            found: list[Path] = []
+        found = self._imports.get(path)
+        if found is None:
+            data = self._read(Path(path))
+            found = []
             if data is not None and b"import" in data:
                 text = data.decode("utf-8", "replace")
                 for level, name in imported_names(text):
@@ -90,42 +129,60 @@ class Dependencies:
                         if module not in found and module != path:
                             found.append(module)
             self._imports[path] = found
-        return self._imports[path]
-
-    def _resolve(self, importer: Path, level: int, name: str) -> list[Path]:
-        if level:
-            base = importer.parent
-            for _ in range(level - 1):
-                base = base.parent
-            roots = [base]
-        else:
-            roots = [importer.parent, app_root(importer)]
-        parts = [p for p in name.split(".") if p]
-        found: list[Path] = []
-        for root in dict.fromkeys(roots):
-            for depth in range(1, len(parts) + 1):
-                candidate = root.joinpath(*parts[:depth])
-                for module in (candidate.with_suffix(".py"), candidate / "__init__.py"):
-                    if module.is_file():
-                        found.append(module)
-            if not parts and (root / "__init__.py").is_file():
-                found.append(root / "__init__.py")
         return found
 
-    def importers(self, path: Path) -> list[Path]:
+    def _resolve(self, importer: str, level: int, name: str) -> list[str]:
+        if level:
+            base = os.path.dirname(importer)
+            for _ in range(level - 1):
+                base = os.path.dirname(base)
+            roots = [base]
+        else:
+            roots = [os.path.dirname(importer), self.app_root(importer)]
+        parts = [p for p in name.split(".") if p]
+        found: list[str] = []
+        for root in dict.fromkeys(roots):
+            if not parts and "__init__.py" in self._listing(root)[0]:
+                found.append(os.path.join(root, "__init__.py"))
+            folder = root
+            for part in parts:
+                files, dirs = self._listing(folder)
+                if part + ".py" in files:
+                    found.append(os.path.join(folder, part + ".py"))
+                if part not in dirs:
+                    break
+                folder = os.path.join(folder, part)
+                if "__init__.py" in self._listing(folder)[0]:
+                    found.append(os.path.join(folder, "__init__.py"))
+        return found
+
+    def importers(self, path: str) -> list[str]:
         """Files of the app holding ``path`` that import it."""
-        root = app_root(path)
-        if root not in self._importers:
-            reverse: dict[Path, list[Path]] = {}
-            for file in _python_files(root):
+        root = self.app_root(path)
+        reverse = self._importers.get(root)
+        if reverse is None:
+            reverse = {}
+            for file in self._python_files(root):
                 for module in self.imports(file):
                     reverse.setdefault(module, []).append(file)
             self._importers[root] = reverse
-        return self._importers[root].get(path, [])
+        return reverse.get(path, [])
 
-    def of(self, path: Path) -> list[Path]:
-        """Every module whose content may change ``path``'s findings (``path`` excluded)."""
-        seen: set[Path] = {path}
+    def _python_files(self, root: str) -> list[str]:
+        """As the engine lists an app's files (same skipped folders, same limit)."""
+        found: list[str] = []
+        for folder, dirs, files in os.walk(root):
+            self._listings.setdefault(folder, (frozenset(files), frozenset(dirs)))
+            dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
+            for name in sorted(files):
+                if name.endswith(".py"):
+                    found.append(os.path.join(folder, name))
+                    if len(found) >= MAX_FOLDER_FILES:
+                        return found
+        return found
+
+    def paths_of(self, path: str) -> list[str]:
+        seen: set[str] = {path}
         queue = [*self.imports(path), *self.importers(path)]
         while queue and len(seen) < MAX_DEPENDENCIES:
             module = queue.pop()
@@ -136,17 +193,9 @@ class Dependencies:
         seen.discard(path)
         return sorted(seen)
 
-
-def _python_files(root: Path) -> list[Path]:
-    found: list[Path] = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
-        for name in sorted(files):
-            if name.endswith(".py"):
-                found.append(Path(folder, name))
-                if len(found) >= MAX_FOLDER_FILES:
-                    return found
-    return found
+    def of(self, path: Path) -> list[Path]:
+        """Every module whose content may change ``path``'s findings (``path`` excluded)."""
+        return [Path(p) for p in self.paths_of(str(path))]
 
 
 class ResultCache:
@@ -186,8 +235,8 @@ class ResultCache:
         digest = hashlib.sha256()
         for part in (__version__, str(FORMAT), self._token, str(path), self._digest(path)):
             digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
-        for module in self.dependencies.of(path):
-            digest.update(f"{module}\0{self._digest(module)}\0".encode("utf-8", "surrogateescape"))
+        for module in self.dependencies.paths_of(str(path)):
+            digest.update(f"{module}\0{self._digest(Path(module))}\0".encode("utf-8", "surrogateescape"))
         return digest.hexdigest()
 
     # -- entries -----------------------------------------------------------------------

@@ -72,10 +72,16 @@ class Noqa:
             return found
         return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
 
+    @cached_property
+    def _has_any(self) -> bool:
+        return NOQA_INLINE.search(self.text) is not None
+
     def suppresses(self, line: int, code: str) -> bool:
         """Is a finding of ``code`` on ``line`` (1-based) silenced?"""
         if self.file_ignored:
             return True
+        if not self._has_any:  # most files: no need to tokenize
+            return False
         match = NOQA_INLINE.search(self.line_for(line))
         if match is None:
             return False

@@ -2,16 +2,14 @@
 
 Files that never mention Streamlit are only read. The others are looked up in the
 result cache, and the misses are analysed, in this process or in ``jobs`` worker
-processes that each build their own engine. Work is split in chunks of the sorted
-list of files, grouped by app folder so that a worker parses an app's shared
-modules once; the engine's findings for a file depend only on what is on disk,
-so the result is the same for any number of workers, and it is sorted.
+processes. The work is cut into units (the files of one app folder, at most
+UNIT_FILES of them), each analysed by a fresh engine: the units depend only on the
+list of files, so the result is the same for any number of workers, and it is sorted.
 """
 
 from __future__ import annotations
 
 import gc
-import math
 import os
 import re
 import sys
@@ -26,11 +24,13 @@ from cachelint.config import Config
 from cachelint.files import FileFinder, relative_posix
 from cachelint.findings import Finding
 from cachelint.noqa import Noqa
-from cachelint.registry import INTERNAL_ERROR, SYNTAX_ERROR
 from cachelint.settings import Settings
 
 # The engine's own text prefilter (cachelint.source.mentions_streamlit), on bytes.
 _MENTIONS = re.compile(rb"cache_data|cache_resource|experimental_memo|experimental_singleton|streamlit")
+# cachelint.registry's codes, repeated so that a run the cache answers does not import the
+# rules (and astroid with them).
+SYNTAX_ERROR, INTERNAL_ERROR = "STC900", "STC901"
 PARALLEL_MIN_FILES = 8  # fewer files to analyse than this: no worker processes
 
 
@@ -70,7 +70,7 @@ def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = 
             reason = exc.strerror or type(exc).__name__
             raw[path] = [Finding(path, 1, 0, SYNTAX_ERROR, f"cannot read the file: {reason}")]
             continue
-        if _MENTIONS.search(data) is None:
+        if _MENTIONS.search(data) is None and b"\0" not in data:  # (UTF-16 text is for the engine to report)
             continue
         texts[path] = _text(data)
         if cache is not None:
@@ -95,12 +95,14 @@ def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = 
         if progress:
             progress(done, total)
 
-    if jobs > 1 and len(misses) >= PARALLEL_MIN_FILES:
-        _analyse_in_workers(misses, config.settings, jobs, finished)
-    else:
-        engine = _new_engine(config.settings)
-        for path in misses:
-            finished(path, _check(engine, path))
+    work = units(misses)
+    if jobs > 1 and len(work) > 1 and len(misses) >= PARALLEL_MIN_FILES:
+        _analyse_in_workers(work, config.settings, jobs, finished)
+    elif misses:
+        _tune_gc()
+        for unit in work:
+            for path, found in _check_unit(config.settings, unit):
+                finished(path, found)
     if cache is not None:
         cache.save()
 
@@ -143,13 +145,32 @@ def _text(data: bytes) -> str:
 
 
 # -- the engine, here or in workers ----------------------------------------------------------
-_worker_engine = None
+UNIT_FILES = 64  # most files one engine analyses (a fixed number: the split must not depend on -j)
+_worker_settings: Settings | None = None
+
+
+def units(paths: list[Path]) -> list[list[Path]]:
+    """The files, grouped by app folder and cut into slices of at most UNIT_FILES.
+
+    Each unit is analysed by a fresh engine, whichever process runs it. An engine keeps
+    what it parsed and inferred for the next file, and two apps (or two entry scripts,
+    both ``__main__``) may define classes of the same name: with one engine per unit,
+    and units that depend only on the list of files, ``-j 8`` gives exactly what
+    ``-j 1`` gives, and an app's modules are still parsed once per unit.
+    """
+    groups: dict[str, list[Path]] = {}
+    for path in sorted(paths):
+        groups.setdefault(str(app_root(path)), []).append(path)
+    found: list[list[Path]] = []
+    for root in sorted(groups):
+        files = groups[root]
+        found.extend(files[i:i + UNIT_FILES] for i in range(0, len(files), UNIT_FILES))
+    return found
 
 
 def _new_engine(settings: Settings):
     from cachelint.engine import Engine  # astroid is imported only when something is analysed
 
-    _tune_gc()
     return Engine(settings)
 
 
@@ -159,6 +180,11 @@ def _tune_gc() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(100_000, 50, 1000)
+
+
+def _check_unit(settings: Settings, paths: list[Path]) -> list[tuple[Path, list[Finding]]]:
+    engine = _new_engine(settings)
+    return [(path, _check(engine, path)) for path in paths]
 
 
 def _check(engine, path: Path) -> list[Finding]:
@@ -174,22 +200,16 @@ def _crash(path: Path, exc: BaseException) -> Finding:
 
 
 def _init_worker(settings: Settings) -> None:
-    global _worker_engine
-    _worker_engine = _new_engine(settings)
+    global _worker_settings
+    _worker_settings = settings
+    _tune_gc()
 
 
-def _check_chunk(paths: list[str]) -> list[tuple[str, list[Finding]]]:
-    return [(path, _check(_worker_engine, Path(path))) for path in paths]
+def _check_in_worker(paths: list[str]) -> list[tuple[str, list[Finding]]]:
+    return [(str(path), found) for path, found in _check_unit(_worker_settings, [Path(p) for p in paths])]
 
 
-def chunks(paths: list[Path], jobs: int) -> list[list[Path]]:
-    """Slices of the files, grouped by app folder, about four per worker."""
-    ordered = sorted(paths, key=lambda p: (str(app_root(p)), str(p)))
-    size = max(1, min(64, math.ceil(len(ordered) / (jobs * 4))))
-    return [ordered[i:i + size] for i in range(0, len(ordered), size)]
-
-
-def _analyse_in_workers(paths: list[Path], settings: Settings, jobs: int,
+def _analyse_in_workers(work: list[list[Path]], settings: Settings, jobs: int,
                         finished: Callable[[Path, list[Finding]], None]) -> None:
     import multiprocessing
 
@@ -198,10 +218,11 @@ def _analyse_in_workers(paths: list[Path], settings: Settings, jobs: int,
         import cachelint.engine  # noqa: F401 - imported once, before the workers fork
     else:  # pragma: no cover - Windows and macOS defaults
         context = multiprocessing.get_context("spawn")
-    work = chunks(paths, jobs)
+    # Largest units first, so that a big app does not start last.
+    order = sorted(work, key=len, reverse=True)
     with ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=context,
                              initializer=_init_worker, initargs=(settings,)) as pool:
-        futures = [pool.submit(_check_chunk, [str(p) for p in chunk]) for chunk in work]
+        futures = [pool.submit(_check_in_worker, [str(p) for p in unit]) for unit in order]
         for future in as_completed(futures):
             for path, found in future.result():
                 finished(Path(path), found)

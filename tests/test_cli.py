@@ -113,12 +113,11 @@ def test_usage_errors_exit_two(tmp_path: Path) -> None:
     assert result.code == 2 and "'E501' is not a cachelint code" in result.err
 
 
-def test_fix_is_accepted_and_says_no_fixes_yet(tmp_path: Path) -> None:
-    write(tmp_path, {"app.py": BAD_APP})
+def test_fix_is_accepted(tmp_path: Path) -> None:
+    write(tmp_path, {"app.py": CLEAN_APP})
     result = run(tmp_path, "check", "--fix", "--format", "concise", "--no-cache")
-    assert result.code == 1
-    assert "no fixes are available yet" in result.err
-    assert (tmp_path / "app.py").read_text() == BAD_APP
+    assert (result.code, result.out) == (0, "")
+    assert (tmp_path / "app.py").read_text() == CLEAN_APP
 
 
 def test_internal_error_exits_two(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -209,7 +208,10 @@ def test_progress_bar_only_on_a_terminal_after_a_delay() -> None:
 
 
 def test_parallel_run_gives_the_same_output_as_one_job(tmp_path: Path) -> None:
-    fixtures = Path(__file__).parent / "fixtures"
+    import shutil
+
+    fixtures = tmp_path / "fixtures"  # a snapshot: fixtures may be edited while tests run
+    shutil.copytree(Path(__file__).parent / "fixtures", fixtures)
     one = run(tmp_path, "check", str(fixtures), "--format", "json", "--no-cache", "-j1")
     two = run(tmp_path, "check", str(fixtures), "--format", "json", "--no-cache", "-j2")
     assert one.code == two.code == 1
@@ -229,3 +231,21 @@ def test_output_file(tmp_path: Path) -> None:
     result = run(tmp_path, "check", "--format", "concise", "--no-cache", "-o", str(tmp_path / "out.txt"))
     assert result.code == 1 and result.out == ""
     assert (tmp_path / "out.txt").read_text() == f"app.py:10:13: STC001 {MESSAGE}\n"
+
+
+def test_units_do_not_depend_on_the_number_of_jobs(tmp_path: Path) -> None:
+    from cachelint import runner
+
+    write(tmp_path, {f"app{i}/pages/p{j}.py": "" for i in range(3) for j in range(3)})
+    write(tmp_path, {f"flat/s{i:03d}.py": "" for i in range(runner.UNIT_FILES + 5)})
+    paths = sorted(tmp_path.rglob("*.py"))
+    units = runner.units(paths)
+    assert [len(u) for u in units] == [3, 3, 3, runner.UNIT_FILES, 5]
+    assert sorted(p for u in units for p in u) == paths
+    assert {runner.app_root(p) for p in units[0]} == {tmp_path / "app0"}
+
+
+def test_utf16_file_is_reported_even_without_streamlit_in_its_bytes(tmp_path: Path) -> None:
+    (tmp_path / "wide.py").write_bytes("import streamlit as st\n".encode("utf-16"))
+    result = run(tmp_path, "check", "--format", "concise", "--no-cache")
+    assert result.code == 1 and result.out.startswith("wide.py:1:1: STC900")

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, TextIO
 
-from cachelint.registry import BY_CODE, FILE_CODES
 from cachelint.runner import Report
 
 FILE_CODE_SUMMARIES = {
@@ -30,6 +29,8 @@ class RuleInfo:
 
 
 def rule_info(code: str) -> RuleInfo:
+    from cachelint.registry import BY_CODE, FILE_CODES  # imports the rules: only when asked
+
     rule = BY_CODE.get(code)
     if rule is not None:
         return RuleInfo(code, rule.name, rule.severity, rule.summary)

@@ -28,8 +28,11 @@ def paint(text: str, *codes: str, on: bool) -> str:
 def header(finding: Finding, options: Options) -> str:
     on = options.color
     path = paint(display_path(finding.path, options.cwd), BOLD, on=on)
-    severity = rule_info(finding.code).severity
-    code = paint(finding.code, BOLD, RED if severity == "error" else YELLOW, on=on)
+    if on:
+        severity = rule_info(finding.code).severity
+        code = paint(finding.code, BOLD, RED if severity == "error" else YELLOW, on=on)
+    else:
+        code = finding.code
     return f"{path}:{finding.line}:{finding.col + 1}: {code} {finding.message}"
 
 
