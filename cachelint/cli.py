@@ -4,6 +4,7 @@
     cachelint check - --stdin-filename app.py < app.py
     cachelint rule STC001           # a rule's documentation
     cachelint rules                 # every rule
+    cachelint lsp                   # a language server for editors (stdio)
 
 Exit codes: 0 no findings (or --exit-zero), 1 findings, 2 usage, configuration or
 internal error (including an STC901 finding: a rule crashed, so the result is
@@ -24,7 +25,7 @@ from typing import Sequence, TextIO
 from cachelint import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-COMMANDS = ("check", "rule", "rules")
+COMMANDS = ("check", "rule", "rules", "lsp")
 
 
 class UsageError(Exception):
@@ -100,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     rule.add_argument("code", help="a code such as STC001, or a rule name")
     listing = commands.add_parser("rules", help="list every rule")
     listing.add_argument("--format", choices=("text", "json"), default="text")
+    commands.add_parser("lsp", help="serve diagnostics and quick fixes to an editor (LSP over stdio)",
+                        description="A language server over stdio; needs the 'lsp' extra (pygls).")
     return parser
 
 
@@ -131,6 +134,10 @@ def run(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr:
         return _rule(args.code, stdout, stderr)
     if args.command == "rules":
         return _rules(args.format, stdout)
+    if args.command == "lsp":
+        from cachelint.integrations.lsp import main as serve
+
+        return serve()
     try:
         return _check(args, stdout, stderr, stdin, (cwd or Path.cwd()).resolve())
     except UsageError as exc:

@@ -71,14 +71,31 @@ def covered_keys(cached: CachedFunction, inferrer: Inferrer) -> HashFuncsKeys | 
 
 
 def classes_named(name: str, cached: CachedFunction, inferrer: Inferrer) -> list[ClassRef]:
-    """App classes whose qualified name (``__main__.X`` or ``utils.X``) is ``name``."""
-    module_name, _, _ = name.rpartition(".")
-    found = []
-    for module in [cached.module, *inferrer.project.loaded_modules()]:
-        if module_name not in (module.runtime_name, module.name):
-            continue
-        for cls in module.tree.nodes_of_class(nodes.ClassDef):
-            ref = inferrer.class_ref(cls)
-            if f"{module_name}.{qualname(cls)}" == name and ref not in found:
-                found.append(ref)
+    """App classes whose qualified name (``__main__.X``, ``utils.X``, ``__main__.Outer.Inner``) is ``name``.
+
+    Only modules the running app would hold under that name count: ``__main__`` is the
+    cached function's own module when it is a script, else the scripts that import it;
+    a dotted name is resolved as an import from the cached function's module.
+    """
+    found: list[ClassRef] = []
+    parts = name.split(".")
+    for split in range(1, len(parts)):
+        module_name, wanted = ".".join(parts[:split]), ".".join(parts[split:])
+        for module in _modules_named(module_name, cached, inferrer):
+            for cls in module.tree.nodes_of_class(nodes.ClassDef):
+                ref = inferrer.class_ref(cls)
+                if qualname(cls) == wanted and ref not in found:
+                    found.append(ref)
     return found
+
+
+def _modules_named(module_name: str, cached: CachedFunction, inferrer: Inferrer) -> list:
+    project = inferrer.project
+    if module_name == "__main__":
+        if cached.module.is_entry:
+            return [cached.module]
+        return [m for m in project.callers(cached.module, cached.names) if m.is_entry]
+    if module_name in (cached.module.name, cached.module.runtime_name):
+        return [cached.module]
+    imported = project.resolve_import(module_name, cached.module)
+    return [imported] if imported is not None else []

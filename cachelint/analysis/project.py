@@ -26,7 +26,7 @@ SKIPPED_DIRS = frozenset(
      "build", "dist", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".cachelint_cache",
      "site-packages", ".eggs"}
 )
-MAX_PROJECT_FILES = 5000  # files looked at when searching a folder for importers and callers
+MAX_PROJECT_FILES = 5000  # files indexed per app folder when looking for importers
 MAX_CALLER_FILE_BYTES = 1_000_000
 
 
@@ -108,13 +108,43 @@ def python_files(root: Path, limit: int = MAX_PROJECT_FILES) -> list[Path]:
 
 @dataclass
 class _Folder:
-    """What one app folder holds: its files and which module names they import."""
+    """What one app folder holds: its files and, for each module name, the files importing it."""
 
     files: list[Path]
-    imported_names: set[str] = field(default_factory=set)
+    importers: dict[str, list[Path]] = field(default_factory=dict)
 
 
-_IMPORT_LINE = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w., ]+))", re.MULTILINE)
+_IMPORT_FROM = re.compile(r"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(?:\(([^)]*)\)|([\w \t,]+))", re.MULTILINE)
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+([\w., \t]+)", re.MULTILINE)
+
+
+def imported_names(text: str, package: str) -> set[str]:
+    """Module names a file imports (``from pkg import mod`` counts as ``pkg`` and ``pkg.mod``).
+
+    A regular expression over the text, not a parse: it runs over every file of an
+    app folder and only needs to be generous (a false match costs one parse later).
+    """
+    names: set[str] = set()
+    for dots, base, in_parens, plain in _IMPORT_FROM.findall(text):
+        imported = in_parens or plain
+        if dots:
+            parts = package.split(".") if package else []
+            parts = parts[: len(parts) - (len(dots) - 1)] if len(dots) > 1 else parts
+            base = ".".join([*parts, base] if base else parts)
+        if base:
+            names.add(base)
+        for name in re.split(r"[\s,\\]+", imported):
+            if name and name != "as" and name.isidentifier():
+                names.add(f"{base}.{name}" if base else name)
+    for group in _IMPORT.findall(text):
+        for part in group.split(","):
+            name = part.strip().split(" ")[0]
+            if name:
+                names.add(name)
+                while "." in name:
+                    name = name.rpartition(".")[0]
+                    names.add(name)
+    return names
 
 
 class Project:
@@ -151,7 +181,10 @@ class Project:
         key = path if path in self.overrides else path.resolve()
         if text is not None:
             self.overrides[key] = text
-            self._modules.pop(key, None)
+            parsed = self._modules.get(key)
+            # Same text: keep the parsed module, whose nodes other modules' inference already refers to.
+            if not (isinstance(parsed, Module) and parsed.text == text):
+                self._modules.pop(key, None)
         cached = self._modules.get(key)
         if cached is None:
             source = self.text(key)
@@ -169,6 +202,15 @@ class Project:
         if isinstance(cached, ParseFailure):
             raise cached
         return cached
+
+    def forget(self, path: Path) -> None:
+        """Drop what was read and parsed for ``path`` (it changed on disk or in an editor).
+
+        Its override, if any, stays: set or delete ``overrides[path]`` separately.
+        """
+        for key in {path, path.resolve()}:
+            self._modules.pop(key, None)
+            self._texts.pop(key, None)
 
     def try_module(self, path: Path) -> Module | None:
         try:
@@ -202,17 +244,26 @@ class Project:
         if root not in self._folders:
             folder = _Folder(python_files(root))
             for file in folder.files:
-                text = self.text(file)
+                text = self._peek(file)
                 if not text or "import" not in text:
                     continue
-                for match in _IMPORT_LINE.finditer(text):
-                    if match[1]:
-                        folder.imported_names.add(match[1].lstrip("."))
-                    else:
-                        for part in match[2].split(","):
-                            folder.imported_names.add(part.split(" as ")[0].strip())
+                package = self.dotted_name(file).rpartition(".")[0] if file.name != "__init__.py" else \
+                    self.dotted_name(file)
+                for name in imported_names(text, package):
+                    folder.importers.setdefault(name, []).append(file)
             self._folders[root] = folder
         return self._folders[root]
+
+    def _peek(self, path: Path) -> str | None:
+        """A file's text for a one-off look (not kept: an app folder can be large)."""
+        if path in self._texts:
+            return self._texts[path]
+        try:
+            if path.stat().st_size > MAX_CALLER_FILE_BYTES:
+                return None
+            return path.read_bytes().decode("utf-8", errors="replace")
+        except OSError:
+            return None
 
     def is_entry(self, path: Path) -> bool:
         """Does Streamlit run this file as ``__main__``? (entry script or page)"""
@@ -221,13 +272,7 @@ class Project:
         root = app_root(path)
         if path.parent.name == "pages" and path.parent.parent == root:
             return True
-        name = self.dotted_name(path)
-        imported = self._folder(root).imported_names
-        if name in imported or any(n.startswith(name + ".") for n in imported):
-            return False
-        # ``from pkg import mod`` imports a module without naming it after ``import``.
-        parent, _, last = name.rpartition(".")
-        return not (parent and parent in imported)
+        return self.dotted_name(path) not in self._folder(root).importers
 
     def resolve_import(self, modname: str, importer: Module, level: int = 0) -> Module | None:
         """The project module ``modname`` refers to when imported from ``importer``."""
@@ -246,16 +291,16 @@ class Project:
                     return self.try_module(path)
         return None
 
-    def callers(self, module: Module, names: set[str], limit: int = MAX_PROJECT_FILES) -> list[Module]:
-        """Modules of ``module``'s app that may call one of ``names``: cheap text test first."""
+    def callers(self, module: Module, names: set[str]) -> list[Module]:
+        """The module itself and the modules of its app that import it and mention one of ``names``."""
         words = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(names))))
         found = []
-        for path in self._folder(app_root(module.path)).files[:limit]:
+        for path in self._folder(app_root(module.path)).importers.get(module.name, []):
             if path.resolve() == module.path:
                 continue
             text = self.text(path)
-            if text and words.search(text) and module.name.rpartition(".")[2] in text:
+            if text and words.search(text):
                 parsed = self.try_module(path)
-                if parsed is not None:
+                if parsed is not None and parsed not in found:
                     found.append(parsed)
         return [module, *found]
