@@ -1,0 +1,115 @@
+"""The pylint plugin: ``pylint --load-plugins=cachelint.pylint_plugin``.
+
+pylint ids are five characters, a category letter and four digits, and plugins use
+checker ids 51-99, so each STC code gets an id in the 95 block, one to one:
+
+* a rule ``STC0NN`` -> ``E95NN`` (an "error" rule) or ``W95NN`` (a "warning" rule),
+  its symbol the rule's name: ``STC001`` -> ``E9501 unhashable-argument``;
+* a finding about the file itself ``STC90N`` -> ``95 9N``: ``STC900`` -> ``F9590
+  cachelint-file-not-parsed``, ``STC901`` -> ``F9591 cachelint-internal-error`` (fatal, as
+  pylint's own parse and astroid errors), any other -> ``W959N cachelint-<name>``.
+
+The table is built from the registry, so a new rule appears here by itself. The
+checks are the engine's, as for flake8 and the CLI: run on the file pylint checks,
+with the app's other modules read from disk (parsed by cachelint without astroid's
+transforms, so nothing of the app or of Streamlit is imported). Silence a finding as
+any pylint message: ``# pylint: disable=unhashable-argument``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pylint.checkers import BaseChecker
+from pylint.constants import WarningScope
+from pylint.interfaces import HIGH, INFERENCE
+
+from cachelint.findings import Confidence
+from cachelint.registry import FILE_CODES, INTERNAL_ERROR, RULES, SYNTAX_ERROR
+from cachelint.source import decode
+
+if TYPE_CHECKING:
+    from astroid import nodes
+    from pylint.lint import PyLinter
+
+CHECKER_ID = "95"
+_FATAL = {SYNTAX_ERROR, INTERNAL_ERROR}
+
+
+def pylint_id(code: str) -> str:
+    """The pylint message id of an STC code: ``STC001`` -> ``E9501``."""
+    number = int(code[3:])
+    rule = next((r for r in RULES if r.code == code), None)
+    if rule is not None:
+        if not 1 <= number <= 89:
+            raise ValueError(f"{code}: rule numbers 001-089 map into pylint's {CHECKER_ID}xx block")
+        category = "E" if rule.severity == "error" else "W"
+        return f"{category}{CHECKER_ID}{number:02d}"
+    if code in FILE_CODES:
+        if not 900 <= number <= 909:
+            raise ValueError(f"{code}: file codes STC900-STC909 map to {CHECKER_ID}90-{CHECKER_ID}99")
+        category = "F" if code in _FATAL else "W"
+        return f"{category}{CHECKER_ID}9{number - 900}"
+    raise KeyError(code)
+
+
+def pylint_symbol(code: str) -> str:
+    for rule in RULES:
+        if rule.code == code:
+            return rule.name
+    return f"cachelint-{FILE_CODES[code]}"
+
+
+def message_table() -> dict[str, tuple[str, str, str, dict]]:
+    """pylint's ``msgs``: {id: (template, symbol, description, options)}, every STC code once.
+
+    Findings come with a line and columns, not with one of pylint's nodes: LINE scope.
+    """
+    line = {"scope": WarningScope.LINE}
+    table = {}
+    for rule in RULES:
+        table[pylint_id(rule.code)] = ("%s", rule.name, f"{rule.code}: {rule.summary}", line)
+    for code, name in FILE_CODES.items():
+        table[pylint_id(code)] = ("%s", pylint_symbol(code), f"{code}: {name.replace('-', ' ')} (cachelint)", line)
+    return table
+
+
+SYMBOLS = {code: pylint_symbol(code) for code in [r.code for r in RULES] + list(FILE_CODES)}
+_CONFIDENCE = {Confidence.HIGH: HIGH, Confidence.INFERENCE: INFERENCE}
+
+_engine = None
+
+
+def _shared_engine():
+    global _engine
+    if _engine is None:
+        from cachelint.engine import Engine
+
+        _engine = Engine()
+    return _engine
+
+
+class CachelintChecker(BaseChecker):
+    """Streamlit caching bugs, found by cachelint."""
+
+    name = "cachelint"
+    msgs = message_table()
+
+    def visit_module(self, node: nodes.Module) -> None:
+        if not node.file or not any(self.linter.is_message_enabled(s) for s in SYMBOLS.values()):
+            return
+        try:
+            with node.stream() as stream:
+                text = decode(stream.read())
+        except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
+            return  # pylint reports unreadable files itself
+        path = Path(node.file).resolve()
+        for finding in _shared_engine().check_file(path, text):
+            self.add_message(SYMBOLS[finding.code], line=finding.line, col_offset=finding.col,
+                             end_lineno=finding.end_line or None, end_col_offset=finding.end_col or None,
+                             args=(finding.message,), confidence=_CONFIDENCE[finding.confidence])
+
+
+def register(linter: PyLinter) -> None:
+    linter.register_checker(CachelintChecker(linter))
