@@ -77,7 +77,7 @@ class Dependencies:
     computes this for every Streamlit file, so it has to cost little more than reading.
     """
 
-    def __init__(self, read: Callable[[Path], bytes | None]):
+    def __init__(self, read: Callable[[str], bytes | None]):
         self._read = read
         self._imports: dict[str, list[str]] = {}
         self._importers: dict[str, dict[str, list[str]]] = {}  # app root -> module -> importers
@@ -120,7 +120,7 @@ class Dependencies:
         """Project modules ``path`` imports (and the packages they are in)."""
         found = self._imports.get(path)
         if found is None:
-            data = self._read(Path(path))
+            data = self._read(path)
             found = []
             if data is not None and b"import" in data:
                 text = data.decode("utf-8", "replace")
@@ -205,27 +205,28 @@ class ResultCache:
         self.folder = root / CACHE_DIR
         self.file = self.folder / f"results-v{FORMAT}.json"
         self._token = config_token
-        self._contents: dict[Path, bytes | None] = {}
-        self._digests: dict[Path, str] = {}
+        self._contents: dict[str, bytes | None] = {}
+        self._digests: dict[str, str] = {}
         self.dependencies = Dependencies(self.read)
         self._entries: dict[str, list[list]] = {}
         self._dirty = False
         self._loaded = False
 
     # -- inputs ------------------------------------------------------------------------
-    def read(self, path: Path) -> bytes | None:
+    def read(self, path: str) -> bytes | None:
         if path not in self._contents:
             try:
-                self._contents[path] = path.read_bytes()
+                with open(path, "rb") as handle:
+                    self._contents[path] = handle.read()
             except OSError:
                 self._contents[path] = None
         return self._contents[path]
 
     def remember(self, path: Path, data: bytes) -> None:
         """The content of a file the run has read already."""
-        self._contents[path] = data
+        self._contents[str(path)] = data
 
-    def _digest(self, path: Path) -> str:
+    def _digest(self, path: str) -> str:
         if path not in self._digests:
             data = self.read(path)
             self._digests[path] = hashlib.sha256(data).hexdigest() if data is not None else "missing"
@@ -233,10 +234,10 @@ class ResultCache:
 
     def key(self, path: Path) -> str:
         digest = hashlib.sha256()
-        for part in (__version__, str(FORMAT), self._token, str(path), self._digest(path)):
+        for part in (__version__, str(FORMAT), self._token, str(path), self._digest(str(path))):
             digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
         for module in self.dependencies.paths_of(str(path)):
-            digest.update(f"{module}\0{self._digest(Path(module))}\0".encode("utf-8", "surrogateescape"))
+            digest.update(f"{module}\0{self._digest(module)}\0".encode("utf-8", "surrogateescape"))
         return digest.hexdigest()
 
     # -- entries -----------------------------------------------------------------------

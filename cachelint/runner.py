@@ -14,7 +14,6 @@ import os
 import re
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -212,6 +211,7 @@ def _check_in_worker(paths: list[str]) -> list[tuple[str, list[Finding]]]:
 def _analyse_in_workers(work: list[list[Path]], settings: Settings, jobs: int,
                         finished: Callable[[Path, list[Finding]], None]) -> None:
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     if "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")

@@ -159,7 +159,7 @@ def test_import_statements_found_in_text() -> None:
 def test_dependencies_follow_imports_both_ways(tmp_path: Path) -> None:
     write(tmp_path, {"app.py": "import lib.models\n", "lib/__init__.py": "", "lib/models.py": "from . import db\n",
                      "lib/db.py": "", "pages/one.py": "from lib.models import X\n", "unrelated.py": "x = 1\n"})
-    deps = Dependencies(lambda p: p.read_bytes() if p.exists() else None)
+    deps = Dependencies(lambda p: Path(p).read_bytes() if Path(p).exists() else None)
     root = tmp_path
     assert deps.of(root / "app.py") == sorted([root / "lib/__init__.py", root / "lib/models.py",
                                                root / "lib/db.py"])
