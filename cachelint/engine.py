@@ -8,6 +8,7 @@ function is analysed once per run and its findings are handed to the file they a
 
 from __future__ import annotations
 
+import gc
 import time
 import traceback
 from pathlib import Path
@@ -27,6 +28,7 @@ from cachelint.streamlit_model.hashing import model_for
 
 class Engine:
     def __init__(self, settings: Settings = Settings(), project: Project | None = None):
+        _tune_gc()
         self.settings = settings
         self.rules = selected(settings.select, settings.ignore)
         self.project = project or Project(frozenset(p.resolve() for p in settings.entry_scripts))
@@ -167,3 +169,11 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return exc.strerror or type(exc).__name__
     return str(exc)
+
+
+def _tune_gc() -> None:
+    """astroid allocates millions of small objects that live for the whole run; with
+    CPython's default thresholds the collector rescans them constantly (measured: a
+    third of the run). Collect young objects far less often; cycles are still freed."""
+    if gc.get_threshold()[0] < 50_000:
+        gc.set_threshold(50_000, 50, 100)

@@ -144,7 +144,12 @@ class Inferrer:
 
     def _check_budget(self) -> None:
         self._steps += 1
-        if self.deadline is not None and self._steps % 64 == 0 and time.monotonic() > self.deadline:
+        if self._steps % 64 == 0:
+            self.check_deadline()
+
+    def check_deadline(self) -> None:
+        """Stop the file's analysis (BudgetExceeded) once its time is up."""
+        if self.deadline is not None and time.monotonic() > self.deadline:
             raise BudgetExceeded
 
     def lookup(self, anchor: nodes.NodeNG, name: str) -> frozenset:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 from pathlib import Path
 
 from astroid import nodes
@@ -204,13 +205,22 @@ class Project:
         return cached
 
     def forget(self, path: Path) -> None:
-        """Drop what was read and parsed for ``path`` (it changed on disk or in an editor).
+        """Drop what was read and parsed for ``path`` (it changed on disk or in an editor)
+        and index its imports again, from its override if it has one, else from the disk.
 
-        Its override, if any, stays: set or delete ``overrides[path]`` separately.
+        Its override, if any, stays: set or delete ``overrides[path]`` before calling this.
         """
-        for key in {path, path.resolve()}:
+        resolved = path.resolve()
+        for key in {path, resolved}:
             self._modules.pop(key, None)
             self._texts.pop(key, None)
+        folder = self._folders.get(app_root(resolved))
+        if folder is not None and resolved in folder.files:
+            for name in [n for n, files in folder.importers.items() if resolved in files]:
+                folder.importers[name].remove(resolved)
+                if not folder.importers[name]:
+                    del folder.importers[name]
+            self._index_imports(folder, resolved)
 
     def try_module(self, path: Path) -> Module | None:
         try:
@@ -244,18 +254,23 @@ class Project:
         if root not in self._folders:
             folder = _Folder(python_files(root))
             for file in folder.files:
-                text = self._peek(file)
-                if not text or "import" not in text:
-                    continue
-                package = self.dotted_name(file).rpartition(".")[0] if file.name != "__init__.py" else \
-                    self.dotted_name(file)
-                for name in imported_names(text, package):
-                    folder.importers.setdefault(name, []).append(file)
+                self._index_imports(folder, file)
             self._folders[root] = folder
         return self._folders[root]
 
+    def _index_imports(self, folder: _Folder, file: Path) -> None:
+        text = self._peek(file)
+        if not text or "import" not in text:
+            return
+        package = self.dotted_name(file).rpartition(".")[0] if file.name != "__init__.py" else \
+            self.dotted_name(file)
+        for name in imported_names(text, package):
+            folder.importers.setdefault(name, []).append(file)
+
     def _peek(self, path: Path) -> str | None:
         """A file's text for a one-off look (not kept: an app folder can be large)."""
+        if path in self.overrides:
+            return self.overrides[path]
         if path in self._texts:
             return self._texts[path]
         try:
@@ -291,11 +306,15 @@ class Project:
                     return self.try_module(path)
         return None
 
-    def callers(self, module: Module, names: set[str]) -> list[Module]:
-        """The module itself and the modules of its app that import it and mention one of ``names``."""
+    def callers(self, module: Module, names: set[str], on_each: Callable[[], None] = lambda: None) -> list[Module]:
+        """The module itself and the modules of its app that import it and mention one of ``names``.
+
+        ``on_each`` runs before each file is read (the analysis budget checks there).
+        """
         words = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(names))))
         found = []
         for path in self._folder(app_root(module.path)).importers.get(module.name, []):
+            on_each()
             if path.resolve() == module.path:
                 continue
             text = self.text(path)
