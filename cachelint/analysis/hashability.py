@@ -178,7 +178,7 @@ class Hashability:
             ancestry.append(current)
             if current.node is not None:
                 bases, known = self.inferrer.bases(current.node)
-                complete = complete and known
+                complete = complete and known and self._decorators_known(current.node)
                 queue.extend(bases)
                 if not current.node.bases:
                     queue.append(ClassRef("builtins.object"))
@@ -204,6 +204,15 @@ class Hashability:
         if module is None:
             return set()
         return {f"{module.name}.{qualname(cls.node)}", f"__main__.{qualname(cls.node)}"}
+
+    def _decorators_known(self, cls: nodes.ClassDef) -> bool:
+        """A class decorator may replace the class or add ``__reduce__``: only known ones keep it plain."""
+        for dec in cls.decorators.nodes if cls.decorators else ():
+            target = dec.func if isinstance(dec, nodes.Call) else dec
+            names = {getattr(v, "qualname", None) for v in self.inferrer.values(target)}
+            if not names & library.PLAIN_CLASS_DECORATORS:
+                return False
+        return True
 
     def _is_dataclass(self, ref: ClassRef) -> bool:
         if ref.node is None or not ref.node.decorators:

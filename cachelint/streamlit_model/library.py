@@ -34,6 +34,17 @@ CANONICAL_NAMES: dict[str, str] = {
     "typing.MutableMapping": "builtins.dict",
     "pydantic.main.BaseModel": "pydantic.BaseModel",
     "sqlite3.dbapi2.Connection": "sqlite3.Connection",
+    "sqlite3.dbapi2.Cursor": "sqlite3.Cursor",
+    "sqlalchemy.Engine": "sqlalchemy.engine.base.Engine",
+    "sqlalchemy.engine.Engine": "sqlalchemy.engine.base.Engine",
+    "sqlalchemy.Connection": "sqlalchemy.engine.base.Connection",
+    "sqlalchemy.engine.Connection": "sqlalchemy.engine.base.Connection",
+    "sqlalchemy.orm.Session": "sqlalchemy.orm.session.Session",
+    "sqlalchemy.orm.sessionmaker": "sqlalchemy.orm.session.sessionmaker",
+    "concurrent.futures.ThreadPoolExecutor": "concurrent.futures.thread.ThreadPoolExecutor",
+    "concurrent.futures.ProcessPoolExecutor": "concurrent.futures.process.ProcessPoolExecutor",
+    "concurrent.futures.Future": "concurrent.futures._base.Future",
+    "queue.SimpleQueue": "_queue.SimpleQueue",
 }
 
 # Bases of library classes, as far as Streamlit's isinstance checks care.
@@ -102,6 +113,21 @@ CALL_RESULTS: dict[str, str] = {
     "requests.session": "requests.Session",
     "collections.deque": "collections.deque",
     "collections.defaultdict": "collections.defaultdict",
+    "threading.local": "_thread._local",
+    "socket.socket": "socket.socket",
+    "socket.create_connection": "socket.socket",
+    "tempfile.TemporaryFile": "io.BufferedRandom",
+    "tempfile.NamedTemporaryFile": "tempfile._TemporaryFileWrapper",
+    "sqlalchemy.create_engine": "sqlalchemy.engine.base.Engine",
+    "sqlalchemy.orm.session.sessionmaker": "sqlalchemy.orm.session.sessionmaker",
+    "asyncio.gather": "asyncio.Future",
+    "asyncio.ensure_future": "asyncio.Future",
+    "asyncio.shield": "asyncio.Future",
+    "asyncio.create_task": "asyncio.Task",
+    "asyncio.sleep": "builtins.coroutine",
+    "asyncio.wait": "builtins.coroutine",
+    "asyncio.wait_for": "builtins.coroutine",
+    "asyncio.to_thread": "builtins.coroutine",
 }
 
 # Library callables that build classes rather than instances.
@@ -109,6 +135,16 @@ CLASS_FACTORIES: dict[str, str] = {
     "collections.namedtuple": "builtins.tuple",
     "typing.NamedTuple": "builtins.tuple",
 }
+
+
+# Class decorators that leave instances as Streamlit's hasher sees the undecorated class
+# (dataclasses are recognised by the hasher itself; attrs classes stay plain classes).
+PLAIN_CLASS_DECORATORS = frozenset({
+    "dataclasses.dataclass", "pydantic.dataclasses.dataclass", "functools.total_ordering",
+    "typing.final", "typing_extensions.final", "typing.runtime_checkable", "enum.unique",
+    "attr.s", "attr.attrs", "attr.define", "attr.frozen", "attr.mutable", "attrs.define",
+    "attrs.frozen", "attrs.mutable", "dataclasses_json.dataclass_json",
+})
 
 
 def canonical(qualname: str) -> str:
