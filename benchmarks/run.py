@@ -1,6 +1,6 @@
 """Time cachelint against flake8 and ruff (run by hand, not in CI).
 
-    python benchmarks/run.py [--runs 5] [--work DIR] [--only stdlib|corpus]
+    python benchmarks/run.py [--runs 5] [--flake8-runs N] [--work DIR] [--only stdlib|corpus] [--output FILE]
 
 Targets: (a) Python's standard library (code without Streamlit; site-packages left
 out), (b) a generated Streamlit-heavy corpus of 2,000 app files
@@ -128,13 +128,15 @@ def commands(target: Path, scratch: Path) -> list[Command]:
     ]
 
 
-def bench(label: str, target: Path, runs: int, scratch: Path) -> list[Command]:
+def bench(label: str, target: Path, runs: int, scratch: Path, flake8_runs: int) -> list[Command]:
     scratch.mkdir(parents=True, exist_ok=True)
     cmds = commands(target, scratch)
     files = sum(1 for _ in target.rglob("*.py"))
     print(f"\n## {label}: {target} ({files} .py files), {runs} rounds", flush=True)
     for round_ in range(runs):
         for cmd in cmds:
+            if cmd.name.startswith("flake8") and round_ >= flake8_runs:
+                continue
             if cmd.prepare:
                 cmd.prepare()
             sample = measure(cmd.argv, scratch)
@@ -192,28 +194,31 @@ def verdicts(stdlib: list[Command] | None, corpus: list[Command] | None) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--flake8-runs", type=int, help="rounds that run flake8 too (default: all)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "cachelint-benchmark")
     parser.add_argument("--only", choices=("stdlib", "corpus"))
     parser.add_argument("--output", type=Path, help="also write the tables to this file")
     args = parser.parse_args()
 
     stdlib = corpus = None
+    flake8_runs = args.flake8_runs or args.runs
     if args.only != "corpus":
         root = Path(sysconfig.get_paths()["stdlib"])
         target = args.work / "stdlib"
         if not target.exists():  # a copy without site-packages, outside any git work tree
             shutil.copytree(root, target, ignore=shutil.ignore_patterns("site-packages", "__pycache__"))
-        stdlib = bench("stdlib", target, args.runs, args.work / "scratch-stdlib")
+        stdlib = bench("stdlib", target, args.runs, args.work / "scratch-stdlib", flake8_runs)
     if args.only != "stdlib":
         target = args.work / "corpus"
         count = generate(target, apps=200, seed=2024)
         print(f"generated {count} files")
-        corpus = bench("corpus", target, args.runs, args.work / "scratch-corpus")
+        corpus = bench("corpus", target, args.runs, args.work / "scratch-corpus", flake8_runs)
 
     cpus = len(os.sched_getaffinity(0))
     load = os.getloadavg()
     header = (f"Machine: {platform.machine()}, {cpus} CPUs, Python {platform.python_version()}, "
-              f"load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}; {args.runs} rounds.")
+              f"load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}; {args.runs} rounds "
+              f"({flake8_runs} with flake8).")
     parts = [header]
     if stdlib:
         parts.append(table("Python standard library", stdlib))

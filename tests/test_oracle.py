@@ -32,6 +32,7 @@ from pathlib import Path
 import pytest
 
 import oracle
+import oracle_body
 from expectations import Expected, Fixture, discover
 from oracle import ScriptResult, ShownError
 
@@ -300,6 +301,100 @@ check_awaitable = _check_errors("STC013", "CachedFunctionReturnedAwaitableError 
 
 
 # ---------------------------------------------------------------------------
+# STC008-STC010: what a cached body must not touch
+
+
+def check_cached_widget(fixture: Fixture, expected: list[Expected], results: list[ScriptResult]) -> Verdict:
+    """Every expected line is on the stack of a ``CachedWidgetWarning``, on every run.
+
+    Streamlit attaches the call stack to the warning: a finding at a widget call
+    (or at the helper call that leads to one) must be one of its frames. The
+    warning is replayed on cache hits, so each rerun must show it again.
+    """
+    verdict = Verdict()
+    wanted = {(item.path.resolve(), item.line) for item in expected}
+
+    def warned_at(error: ShownError, place: tuple[Path, int]) -> bool:
+        return error.type == "CachedWidgetWarning" and place in error.frames
+
+    for item in expected:
+        place = (item.path.resolve(), item.line)
+        for result in results:
+            runs = [run for run in result.runs if any(warned_at(e, place) for e in run.errors)]
+            if runs and len(runs) == len(result.runs):
+                break
+        else:
+            shown = "; ".join(f"{e} at {[f'{p.name}:{n}' for p, n in e.frames if p.suffix == '.py'][-3:]}"
+                              for r in results for e in r.first.errors) or "no exception"
+            verdict.problems.append(f"{_where(fixture, item)}: expected STC008: CachedWidgetWarning raised "
+                                    f"through this line on every run; the app showed: {shown}")
+    verdict.explains_error = lambda error: any(warned_at(error, place) for place in wanted)
+    return verdict
+
+
+def _cached_hit(shown: oracle_body.Shown, path: Path, line: int) -> bool:
+    """Did the cached function whose body holds ``line`` hit its cache in this run?"""
+    names = _functions_around(path, line)
+    return any(lookups > shown.misses[name] for name, lookups in shown.lookups.items()
+               if any(name.endswith("." + qualname) for qualname in names))
+
+
+def _functions_around(path: Path, line: int) -> list[str]:
+    """Qualified names of the functions whose body holds ``line``, innermost first."""
+    found: list[str] = []
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                qualname = prefix + child.name
+                if child.lineno <= line <= (child.end_lineno or child.lineno):
+                    found.insert(0, qualname)
+                visit(child, qualname + ".<locals>.")
+            elif isinstance(child, ast.ClassDef):
+                visit(child, prefix + child.name + ".")
+            else:
+                visit(child, prefix)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")), "")
+    return found
+
+
+def _check_hidden_input(code: str, compare: Callable[[Fixture, Path], oracle_body.Comparison],
+                        what: str) -> Check:
+    """The run on shared caches shows a stale result: it differs from the same run on empty
+    caches, and the cached function that holds the finding hit its cache."""
+
+    def check(fixture: Fixture, expected: list[Expected], results: list[ScriptResult]) -> Verdict:
+        verdict = Verdict()
+        scripts = [result.script for result in results]
+        comparisons = {script: compare(fixture, script) for script in scripts}
+        for script, comparison in comparisons.items():
+            for shown in (comparison.first, comparison.shared, comparison.fresh):
+                if shown.errors:
+                    verdict.problems.append(f"{script.name}: {code} oracle run showed errors: {shown.errors}")
+        for item in expected:
+            candidates = [item.path] if item.path in comparisons else scripts
+            proofs = [s for s in candidates
+                      if comparisons[s].stale and _cached_hit(comparisons[s].shared, item.path, item.line)]
+            if not proofs:
+                seen = {s.name: (comparisons[s].difference() if comparisons[s].stale else "no difference",
+                                 dict(comparisons[s].shared.misses), comparisons[s].changed) for s in candidates}
+                verdict.problems.append(f"{_where(fixture, item)}: expected {code}: {what}; saw {seen}")
+        return verdict
+
+    return check
+
+
+check_session_leak = _check_hidden_input(
+    "STC009", oracle_body.two_sessions,
+    "a second session (other session id, session state, query params, context, user) is served the "
+    "first session's cached result")
+check_stale_global = _check_hidden_input(
+    "STC010", oracle_body.changed_widgets,
+    "after every widget changes, the rerun shows a stale cached result")
+
+
+# ---------------------------------------------------------------------------
 # Dispatch
 
 CHECKS: dict[str, Check] = {
@@ -308,6 +403,9 @@ CHECKS: dict[str, Check] = {
     "STC003": check_identity_hash,
     "STC006": check_excluded_argument,
     "STC007": check_unserializable,
+    "STC008": check_cached_widget,
+    "STC009": check_session_leak,
+    "STC010": check_stale_global,
     "STC013": check_awaitable,
 }
 
@@ -384,6 +482,37 @@ def test_fixtures_exist() -> None:
 
 MUTANTS: dict[str, tuple[str, list[tuple[str, str]], str]] = {
     # name: (fixture, [(old text, new text), ...], a problem the oracle must report)
+    "cached-widget-unmarked": ("body/stc008_slider_in_body.py", [("  # expect: STC008", "")], "unexpected error"),
+    "cached-widget-on-display": (
+        "body/clean_display_in_cached.py",
+        [('st.metric("Rows", len(df))', 'st.metric("Rows", len(df))  # expect: STC008')],
+        "expected STC008",
+    ),
+    "cached-widget-wrong-line": (
+        "body/stc008_slider_in_body.py",
+        [("  # expect: STC008", ""), ("return df.head(limit)", "return df.head(limit)  # expect: STC008")],
+        "expected STC008",
+    ),
+    "session-leak-on-session-scope": (
+        "body/clean_session_scope.py",
+        [("'nowhere')}\"", "'nowhere')}\"  # expect: STC009")],
+        "expected STC009",
+    ),
+    "session-leak-on-argument": (
+        "body/clean_widget_value_as_argument.py",
+        [('return f"Hello {customer}"', 'return f"Hello {customer}"  # expect: STC009')],
+        "expected STC009",
+    ),
+    "stale-global-on-parameter": (
+        "body/clean_shadowed_names.py",
+        [("if v > threshold]", "if v > threshold]  # expect: STC010")],
+        "expected STC010",
+    ),
+    "stale-global-on-constant": (
+        "body/clean_module_constants.py",
+        [("CONFIG[\"unit\"], math.pi]", "CONFIG[\"unit\"], math.pi]  # expect: STC010")],
+        "expected STC010",
+    ),
     "marker-on-clean": (
         "core/seed2_hash_funcs_by_score.py",
         [("multiplier: int) -> int:", "multiplier: int) -> int:  # expect: STC001(obj)")],
@@ -462,3 +591,25 @@ def test_excluded_clean_fixture_shows_what_the_uncached_app_shows(fixture: Fixtu
     for script in oracle.scripts_of(fixture):
         cached, uncached = oracle.render_with_and_without_cache(fixture, script)
         assert cached == uncached, f"{script.name}: the cache changed what the app shows"
+
+
+# ---------------------------------------------------------------------------
+# STC008-STC010's clean fixtures: no session is served another's result, and no
+# widget change leaves a stale result
+
+BODY_CLEAN = [f for f in discover("body") if not f.expected()]
+
+
+@pytest.mark.parametrize("fixture", BODY_CLEAN, ids=[f.name for f in BODY_CLEAN])
+def test_body_clean_fixture_is_neither_shared_nor_stale(fixture: Fixture) -> None:
+    problems = []
+    for script in oracle.scripts_of(fixture):
+        for what, compare in (("two sessions", oracle_body.two_sessions),
+                              ("changed widgets", oracle_body.changed_widgets)):
+            comparison = compare(fixture, script)
+            if comparison.stale:
+                problems.append(f"{script.name}, {what}: {comparison.difference()}")
+            errors = comparison.first.errors + comparison.shared.errors + comparison.fresh.errors
+            if errors:
+                problems.append(f"{script.name}, {what}: errors {errors}")
+    assert not problems, "\n".join(problems)

@@ -9,6 +9,7 @@ from typing import ClassVar, Iterator
 
 from astroid import nodes
 
+from cachelint.analysis.body import Body
 from cachelint.analysis.callsites import CallSite, CallSiteIndex
 from cachelint.analysis.discovery import CachedFunction
 from cachelint.analysis.hash_funcs import HashFuncsEntry, covered_keys, entries
@@ -56,6 +57,11 @@ class CachedContext:
     @cached_property
     def keys(self) -> HashFuncsKeys | None:
         return covered_keys(self.cached, self.inferrer)
+
+    @cached_property
+    def body(self) -> Body:
+        """What the cached body runs, through the app's own helpers."""
+        return Body(self.cached.node, self.inferrer)
 
 
 @dataclass
