@@ -6,7 +6,9 @@ calls of its cached functions, and whether Streamlit runs it as ``__main__``), a
 on those modules' own imports. The key of a file hashes its path and content, the
 paths and contents of all those modules (found from import statements in their
 text, resolved the way the engine resolves them), the configuration and the
-cachelint version. Entries live in ``.cachelint_cache/`` under the project root.
+cachelint version (and a hash of cachelint's own source, so that a development
+checkout never reuses results of older code). Entries live in ``.cachelint_cache/``
+under the project root. Internal errors (STC901) are not kept.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import os
 import re
 import tempfile
 import time
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -35,6 +38,25 @@ _IMPORT = re.compile(
     r"(?P<names>\([^)]*\)|[^\n#;]*)|import[ \t]+(?P<imports>[^\n#;]*))",
     re.MULTILINE,
 )
+
+
+@lru_cache(maxsize=1)
+def package_fingerprint() -> str:
+    """A hash of cachelint's own source: results of an edited checkout are not reused."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    for folder, dirs, files in sorted(os.walk(package)):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                digest.update(os.path.relpath(path, package).encode() + b"\0")
+                try:
+                    with open(path, "rb") as handle:
+                        digest.update(handle.read())
+                except OSError:
+                    continue
+    return digest.hexdigest()
 
 
 def app_root(path: Path) -> Path:
@@ -234,7 +256,7 @@ class ResultCache:
 
     def key(self, path: Path) -> str:
         digest = hashlib.sha256()
-        for part in (__version__, str(FORMAT), self._token, str(path), self._digest(str(path))):
+        for part in (package_fingerprint(), str(FORMAT), self._token, str(path), self._digest(str(path))):
             digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
         for module in self.dependencies.paths_of(str(path)):
             digest.update(f"{module}\0{self._digest(module)}\0".encode("utf-8", "surrogateescape"))

@@ -88,7 +88,7 @@ def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = 
     def finished(path: Path, found: list[Finding]) -> None:
         nonlocal done
         raw[path] = found
-        if cache is not None:
+        if cache is not None and not any(f.code == INTERNAL_ERROR for f in found):
             cache.put(keys[path], found)
         done += 1
         if progress:

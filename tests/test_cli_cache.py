@@ -119,7 +119,7 @@ def test_cachelint_version_is_part_of_the_key(tmp_path: Path, monkeypatch) -> No
     check(tmp_path)
     import cachelint.cache
 
-    monkeypatch.setattr(cachelint.cache, "__version__", "999.0")
+    monkeypatch.setattr(cachelint.cache, "package_fingerprint", lambda: "another version")
     assert check(tmp_path).analysed == 1
 
 
@@ -166,3 +166,21 @@ def test_dependencies_follow_imports_both_ways(tmp_path: Path) -> None:
     # models.py: what it imports, who imports it, and what those import
     assert deps.of(root / "lib/models.py") == sorted([root / "app.py", root / "lib/__init__.py",
                                                       root / "lib/db.py", root / "pages/one.py"])
+
+
+def test_internal_errors_are_not_cached(tmp_path: Path, monkeypatch) -> None:
+    from cachelint import engine
+
+    write(tmp_path, {"app.py": BAD_APP})
+    real = engine.Engine.check_file
+    monkeypatch.setattr(engine.Engine, "check_file", lambda self, path, text=None: 1 / 0)
+    assert [f.code for f in check(tmp_path).findings] == ["STC901"]
+    monkeypatch.setattr(engine.Engine, "check_file", real)
+    report = check(tmp_path)
+    assert (report.analysed, summary(report)) == (1, [("app.py", 10, "STC001")])
+
+
+def test_package_fingerprint_follows_the_source() -> None:
+    from cachelint.cache import package_fingerprint
+
+    assert len(package_fingerprint()) == 64 and package_fingerprint() == package_fingerprint()
