@@ -6,12 +6,14 @@ from cachelint.rules.base import Rule
 from cachelint.rules.stc001_unhashable_argument import UnhashableArgument
 from cachelint.rules.stc002_unhashable_self import UnhashableSelf
 from cachelint.rules.stc003_identity_hash_func import IdentityHashFunc
+from cachelint.rules.stc007_unserializable_return import UnserializableReturn
 from cachelint.rules.stc008_widget_in_cached_function import WidgetInCachedFunction
 from cachelint.rules.stc009_session_state_in_cache import SessionStateInCache
 from cachelint.rules.stc010_hidden_global_input import HiddenGlobalInput
 
 RULES: tuple[Rule, ...] = (UnhashableArgument(), UnhashableSelf(), IdentityHashFunc(),
-                           WidgetInCachedFunction(), SessionStateInCache(), HiddenGlobalInput())
+                           UnserializableReturn(), WidgetInCachedFunction(), SessionStateInCache(),
+                           HiddenGlobalInput())
 
 # Diagnostics about the file itself rather than the app's caching.
 SYNTAX_ERROR = "STC900"
