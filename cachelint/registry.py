@@ -10,10 +10,11 @@ from cachelint.rules.stc007_unserializable_return import UnserializableReturn
 from cachelint.rules.stc008_widget_in_cached_function import WidgetInCachedFunction
 from cachelint.rules.stc009_session_state_in_cache import SessionStateInCache
 from cachelint.rules.stc010_hidden_global_input import HiddenGlobalInput
+from cachelint.rules.stc013_awaitable_from_sync_cache import AwaitableFromSyncCache
 
 RULES: tuple[Rule, ...] = (UnhashableArgument(), UnhashableSelf(), IdentityHashFunc(),
                            UnserializableReturn(), WidgetInCachedFunction(), SessionStateInCache(),
-                           HiddenGlobalInput())
+                           HiddenGlobalInput(), AwaitableFromSyncCache())
 
 # Diagnostics about the file itself rather than the app's caching.
 SYNTAX_ERROR = "STC900"

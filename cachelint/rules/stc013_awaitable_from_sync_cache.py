@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from astroid import nodes
+
+from cachelint.analysis.infer import is_generator, returns_of
+from cachelint.analysis.values import Instance, Value
+from cachelint.findings import Confidence, Finding
+from cachelint.rules.base import CachedContext, Rule
+from cachelint.streamlit_model import awaitables, library
+
+
+class AwaitableFromSyncCache(Rule):
+    """A cached function that hands Streamlit an awaitable, or async code Streamlit rejects.
+
+    ## What it does
+    Finds three kinds of async code that Streamlit's caches refuse:
+
+    * a plain `def` cached function that returns an awaitable instead of a value:
+      the call of an `async def` function (app function or method) without
+      `await`, `asyncio.gather(...)`, `asyncio.ensure_future(...)`,
+      `asyncio.create_task(...)`, `asyncio.sleep(...)`..., or an instance of an app
+      class that defines `__await__`;
+    * an `async def` cached function with `refresh_mode="background"`;
+    * an async generator function (`async def` that `yield`s) under a cache decorator.
+
+    ## Why is this bad?
+    Streamlit checks what a plain `def` returns: an awaitable raises
+    `CachedFunctionReturnedAwaitableError` on every call and nothing is cached
+    (`asyncio.create_task` raises `RuntimeError: no running event loop` even
+    before that). `async def` cached functions are supported since they are
+    awaited, but background refresh is not: the decorator raises
+    `StreamlitValueError`. Async generators are one-shot streams and the decorator
+    rejects them with `StreamlitAPIException`.
+
+    ## Example
+    ```python
+    async def fetch(url: str) -> dict: ...
+
+    @st.cache_data
+    def load(url: str):
+        return fetch(url)
+    ```
+
+    ## Use instead
+    ```python
+    @st.cache_data
+    async def load(url: str):
+        return await fetch(url)
+    ```
+    or keep `def` and run the coroutine: `return asyncio.run(fetch(url))`.
+    """
+
+    code = "STC013"
+    name = "awaitable-from-sync-cache"
+    summary = "Cached function returning an awaitable, or async code Streamlit's caches reject"
+
+    def check(self, ctx: CachedContext) -> Iterator[Finding]:
+        cached = ctx.cached
+        support = awaitables.LATEST
+        if isinstance(cached.node, nodes.AsyncFunctionDef):
+            if is_generator(cached.node) and support.async_generator_rejected:
+                yield self._finding(ctx, (
+                    f"cached '{cached.name}' is an async generator function, which {cached.api} rejects when it "
+                    f"decorates it (StreamlitAPIException); collect the items in an async def and return a list"))
+            elif _background(cached) and support.async_background_rejected:
+                yield self._finding(ctx, (
+                    f"cached '{cached.name}' is an async def with refresh_mode=\"background\", which {cached.api} "
+                    f"rejects at decoration (StreamlitValueError); use refresh_mode=\"foreground\""))
+            return
+        if is_generator(cached.node):
+            return
+        for ret in returns_of(cached.node):
+            for value in sorted(ctx.inferrer.values(ret.value), key=repr) if ret.value is not None else ():
+                what = self._awaitable(value, ctx)
+                if what is None:
+                    continue
+                error = "RuntimeError: no running event loop" if _needs_loop(ret.value, ctx) else \
+                    support.sync_awaitable_error
+                yield self._finding(ctx, (
+                    f"cached '{cached.name}' is a plain def that returns {what}, so every call fails ({error}); "
+                    f"make it 'async def' and await it, or run it to completion (asyncio.run(...))"))
+                return
+
+    @staticmethod
+    def _awaitable(value: Value, ctx: CachedContext) -> str | None:
+        if not isinstance(value, Instance):
+            return None
+        name = library.canonical(value.cls.qualname)
+        if name in awaitables.AWAITABLE_TYPES:
+            return awaitables.AWAITABLE_TYPES[name] + " (not awaited)"
+        if value.cls.node is not None:
+            for cls in ctx.inferrer.project_mro(value.cls.node):
+                if "__await__" in cls.locals:
+                    return f"'{value.cls.name}', an awaitable (it defines __await__)"
+        return None
+
+    def _finding(self, ctx: CachedContext, message: str) -> Finding:
+        node = ctx.cached.node
+        position = node.position  # the `def` keyword, not the first decorator
+        return self.report(ctx, node, message, Confidence.HIGH,
+                           line=position.lineno if position else node.lineno,
+                           col=position.col_offset if position else node.col_offset)
+
+
+def _background(cached) -> bool:
+    option = cached.option("refresh_mode")
+    return isinstance(option, nodes.Const) and option.value == "background"
+
+
+def _needs_loop(expr: nodes.NodeNG, ctx: CachedContext) -> bool:
+    """The returned value comes straight from ``asyncio.create_task(...)``."""
+    if isinstance(expr, nodes.Name):
+        try:
+            _, stmts = expr.lookup(expr.name)
+        except Exception:  # noqa: BLE001 - astroid lookup on odd code
+            return False
+        values = [s.parent.value for s in stmts if isinstance(s, nodes.AssignName) and isinstance(s.parent, nodes.Assign)]
+        return len(values) == 1 and _needs_loop(values[0], ctx)
+    if isinstance(expr, nodes.Call):
+        for callee in ctx.inferrer.values(expr.func):
+            if library.canonical(getattr(callee, "qualname", "")) in awaitables.NEEDS_RUNNING_LOOP:
+                return True
+    return False
