@@ -6,6 +6,7 @@ from cachelint.rules.base import Rule
 from cachelint.rules.stc001_unhashable_argument import UnhashableArgument
 from cachelint.rules.stc002_unhashable_self import UnhashableSelf
 from cachelint.rules.stc003_identity_hash_func import IdentityHashFunc
+from cachelint.rules.stc006_excluded_argument_affects_result import ExcludedArgumentAffectsResult
 from cachelint.rules.stc007_unserializable_return import UnserializableReturn
 from cachelint.rules.stc008_widget_in_cached_function import WidgetInCachedFunction
 from cachelint.rules.stc009_session_state_in_cache import SessionStateInCache
@@ -13,8 +14,8 @@ from cachelint.rules.stc010_hidden_global_input import HiddenGlobalInput
 from cachelint.rules.stc013_awaitable_from_sync_cache import AwaitableFromSyncCache
 
 RULES: tuple[Rule, ...] = (UnhashableArgument(), UnhashableSelf(), IdentityHashFunc(),
-                           UnserializableReturn(), WidgetInCachedFunction(), SessionStateInCache(),
-                           HiddenGlobalInput(), AwaitableFromSyncCache())
+                           ExcludedArgumentAffectsResult(), UnserializableReturn(), WidgetInCachedFunction(),
+                           SessionStateInCache(), HiddenGlobalInput(), AwaitableFromSyncCache())
 
 # Diagnostics about the file itself rather than the app's caching.
 SYNTAX_ERROR = "STC900"
