@@ -249,7 +249,7 @@ def _function_named_at(path: Path, line: int) -> str | None:
 
 
 def _unserializable(error: ShownError, name: str | None) -> bool:
-    if error.type == "UnserializableReturnValueError":
+    if error.type in ("UnserializableReturnValueError", "UnevaluatedDataFrameError"):  # the latter: DB-API cursors
         return name is None or f"`{name}()`" in error.message
     # pickle's own errors that Streamlit does not translate ("Can't pickle local object ...")
     return error.type in ("AttributeError", "PicklingError") and "pickle" in error.message
@@ -270,7 +270,7 @@ def _check_errors(code: str, what: str, matches: Callable[[ShownError, str | Non
     """A finding at a ``def`` line: the app shows a matching error for that function."""
 
     def check(fixture: Fixture, expected: list[Expected], results: list[ScriptResult]) -> Verdict:
-        verdict = Verdict()
+        verdict = Verdict(explains_rerun_misses=True)  # a call that fails stores nothing: it misses every time
         scripts = {result.script for result in results}
         available = [error for result in results for error in result.first.errors]
         for item in sorted(expected, key=lambda e: e.path not in scripts):
@@ -549,6 +549,29 @@ MUTANTS: dict[str, tuple[str, list[tuple[str, str]], str]] = {
             ("st.dataframe(load_sales())", "st.dataframe(load_sales())  # expect: STC001(spec)"),
         ],
         "expected STC001",
+    ),
+    "stale-on-key-decided-data": (
+        "excluded/clean_key_decides_data.py",
+        [("def total(_df: pd.DataFrame, name: str) -> int:",
+          "def total(_df: pd.DataFrame, name: str) -> int:  # expect: STC006(_df)")],
+        "expected STC006",
+    ),
+    "stale-on-right-hit": (
+        "excluded/clean_same_value_everywhere.py",
+        [("def column_sum(_df: pd.DataFrame, column: str) -> int:",
+          "def column_sum(_df: pd.DataFrame, column: str) -> int:  # expect: STC006(_df)")],
+        "when the cache never hits",
+    ),
+    "unserializable-on-rows": (
+        "returns/clean_query_rows.py",
+        [("def fetch(sql: str) -> list[tuple]:", "def fetch(sql: str) -> list[tuple]:  # expect: STC007")],
+        "expected STC007",
+    ),
+    "unserializable-unmarked": ("returns/stc007_sqlite_connection.py", [("  # expect: STC007", "")], "unexpected error"),
+    "awaitable-on-asyncio-run": (
+        "returns/clean_sync_runs_coroutine.py",
+        [("def total(region: str) -> int:", "def total(region: str) -> int:  # expect: STC013")],
+        "expected STC013",
     ),
 }
 
