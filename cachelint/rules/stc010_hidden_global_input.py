@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from astroid import nodes
+
+from cachelint.analysis.rerun import RerunState
+from cachelint.findings import Confidence, Finding
+from cachelint.rules.base import CachedContext, Rule
+
+
+class HiddenGlobalInput(Rule):
+    """A cached function reads a module-level name that changes between reruns.
+
+    ## What it does
+    Finds module-level names read by a cached function (or by the app's helper
+    functions it calls) and not passed as arguments, when the code shows that the
+    name changes from one rerun to the next: it is bound from a widget or from
+    `st.session_state` / `st.query_params` (directly or through another such name or
+    a helper that returns one), reassigned in a branch or loop that depends on one,
+    mutated with one (`FILTERS.append(choice)`), or rebound by a function
+    (`global`) with one.
+
+    Constants, imports, functions, classes and names computed from them are the
+    same on every rerun and are fine. So is a branch on a constant (`if DEBUG:`).
+
+    ## Why is this bad?
+    The cache key is made of the arguments (and the function's code), not of the
+    globals it reads. When the global changes — the user moves a slider — the
+    function is called with the same arguments, the cache hits, and the result
+    computed for the old value is shown.
+
+    ## Example
+    ```python
+    threshold = st.slider("Threshold", 0, 100, 50)
+
+    @st.cache_data
+    def flagged(path):
+        df = pd.read_csv(path)
+        return df[df.score > threshold]
+    ```
+
+    ## Use instead
+    ```python
+    threshold = st.slider("Threshold", 0, 100, 50)
+
+    @st.cache_data
+    def flagged(path, threshold):
+        df = pd.read_csv(path)
+        return df[df.score > threshold]
+    ```
+    """
+
+    code = "STC010"
+    name = "hidden-global-input"
+    severity = "warning"
+    summary = "Cached function reads a module-level name that changes between reruns"
+
+    def check(self, ctx: CachedContext) -> Iterator[Finding]:
+        rerun = RerunState(ctx.body.streamlit)
+        reported: set[tuple[nodes.NodeNG, str]] = set()
+        names_seen: set[str] = set()
+        for reached in ctx.body.nodes(nodes.Name):
+            node = reached.node
+            function = reached.function or ctx.cached.node
+            module = ctx.inferrer.module_of(function)
+            if module is None or (reached.anchor, node.name) in reported or node.name in names_seen:
+                continue
+            if not rerun.is_module_name(node, module):
+                continue
+            change = rerun.change(module, node.name)
+            if change is None:
+                continue
+            names_seen.add(node.name)
+            reported.add((reached.anchor, node.name))
+            where = f"line {change.line}" if module is ctx.cached.module else f"{module.path.name}:{change.line}"
+            if reached.via:
+                what = f"calls {reached.chain()}, which reads module-level '{node.name}'"
+                confidence = Confidence.INFERENCE
+            else:
+                what = f"reads module-level '{node.name}'"
+                confidence = Confidence.HIGH
+            message = (f"cached '{ctx.cached.name}' {what}, which {change.how} ({where}) and changes between "
+                       f"reruns; it is not part of the cache key, so the cached result goes stale: pass "
+                       f"'{node.name}' as an argument")
+            yield self.report(ctx, reached.anchor, message, confidence)
