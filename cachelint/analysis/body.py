@@ -141,7 +141,7 @@ def is_cached(func: nodes.FunctionDef, inferrer: Inferrer) -> bool:
     return False
 
 
-def own_nodes(func: nodes.FunctionDef, kinds: type | tuple[type, ...]) -> Iterator[nodes.NodeNG]:
+def own_nodes(func: nodes.FunctionDef | nodes.Lambda, kinds: type | tuple[type, ...]) -> Iterator[nodes.NodeNG]:
     """Nodes of ``kinds`` in the body of ``func`` that calling it evaluates.
 
     The bodies of nested functions are left out (they run only if called; the walk
@@ -149,7 +149,8 @@ def own_nodes(func: nodes.FunctionDef, kinds: type | tuple[type, ...]) -> Iterat
     are in: a lambda in a cached body is almost always run there (``df.apply``,
     ``sorted(key=...)``).
     """
-    stack: list[nodes.NodeNG] = list(reversed(func.body))
+    body = func.body if isinstance(func.body, list) else [func.body]  # a cached lambda: one expression
+    stack: list[nodes.NodeNG] = list(reversed(body))
     while stack:
         node = stack.pop()
         if isinstance(node, kinds):
