@@ -20,7 +20,7 @@ from pytest_lsp import LanguageClient, client_capabilities, make_test_lsp_client
 from cachelint.integrations.lsp import Checker, minimal_edit, noqa_insertion
 
 SERVER = [sys.executable, "-m", "cachelint", "lsp"]  # `cachelint lsp`
-TIMEOUT = 20
+TIMEOUT = 45  # seconds for a publish; generous: CI machines can be busy
 
 APP = """\
 import streamlit as st
@@ -45,7 +45,7 @@ def lsp(coroutine_function: Callable) -> Callable:
 
     @functools.wraps(coroutine_function)
     def run(*args, **kwargs):
-        asyncio.run(asyncio.wait_for(coroutine_function(*args, **kwargs), timeout=60))
+        asyncio.run(asyncio.wait_for(coroutine_function(*args, **kwargs), timeout=150))
 
     return run
 
@@ -247,6 +247,20 @@ def test_checker_sees_other_buffers_and_then_the_disk(tmp_path: Path) -> None:
     assert result.related == {utils}
     assert checker.check(utils, {app: app_text, utils: unsaved}).related == {app}
     assert checker.check(app, {app: app_text}).findings == []
+
+
+def test_checker_sees_an_import_typed_but_not_saved(tmp_path: Path) -> None:
+    """app.py on disk does not import utils; its buffer does, and calls a cached function of it."""
+    (tmp_path / "utils.py").write_text("import streamlit as st\n\n\n@st.cache_data\ndef area(shape):\n    return 1\n")
+    app = tmp_path / "app.py"
+    app.write_text("import streamlit as st\n\nst.write(1)\n")
+    app = app.resolve()
+    typed = ("import streamlit as st\n\nimport utils\n\n\nclass Rect:\n    pass\n\n\n"
+             "st.write(utils.area(Rect()))\n")
+    checker = Checker()
+    assert checker.check(app, {app: app.read_text()}).findings == []
+    assert [(f.line, f.code) for f in checker.check(app, {app: typed}).findings] == [(10, "STC001")]
+    assert checker.check(app, {app: app.read_text()}).findings == []  # and undone
 
 
 @pytest.mark.parametrize(("text", "line", "expected"), [

@@ -39,12 +39,11 @@ from cachelint import __version__
 from cachelint.analysis.project import Module, Project
 from cachelint.engine import Engine
 from cachelint.findings import Finding
-from cachelint.registry import BY_CODE, SYNTAX_ERROR
-from cachelint.settings import Settings
-
 from cachelint import config as _config
 from cachelint.files import matches, relative_posix
 from cachelint.noqa import NOQA_INLINE, Noqa
+from cachelint.registry import BY_CODE, SYNTAX_ERROR
+from cachelint.settings import Settings
 
 log = logging.getLogger("cachelint.lsp")
 
@@ -136,8 +135,8 @@ class Checker:
         # The project sees open documents as their buffers, every other file as on disk.
         for path, text in documents.items():
             if project.overrides.get(path) != text:
-                project.forget(path)
                 project.overrides[path] = text
+                project.forget(path)
         for path in [p for p in project.overrides if p not in documents]:
             del project.overrides[path]
             project.forget(path)
