@@ -399,9 +399,9 @@ def build_server():
 
         def open_documents(self) -> dict[str, Path]:
             found = {}
-            for uri in list(self.workspace.text_documents):
-                path = to_fs_path(uri)
-                if path is not None and uri.startswith("file:"):
+            for uri, document in list(self.workspace.text_documents.items()):
+                path = to_fs_path(uri) if uri.startswith("file:") else None
+                if path is not None and (document.language_id == "python" or path.endswith((".py", ".pyi"))):
                     found[uri] = Path(path).resolve()
             return found
 
