@@ -57,9 +57,13 @@ def qualname(node: nodes.ClassDef | nodes.FunctionDef) -> str:
     return ".".join(reversed(parts))
 
 
+def _body(func: nodes.FunctionDef | nodes.Lambda) -> list[nodes.NodeNG]:
+    return func.body if isinstance(func.body, list) else [func.body]  # a lambda's body is one expression
+
+
 def returns_of(func: nodes.FunctionDef) -> Iterator[nodes.Return]:
     """The function's own return statements (not those of nested functions)."""
-    stack = list(func.body)
+    stack = _body(func)
     while stack:
         node = stack.pop()
         if isinstance(node, nodes.Return):
@@ -70,7 +74,7 @@ def returns_of(func: nodes.FunctionDef) -> Iterator[nodes.Return]:
 
 
 def is_generator(func: nodes.FunctionDef) -> bool:
-    stack = list(func.body)
+    stack = _body(func)
     while stack:
         node = stack.pop()
         if isinstance(node, (nodes.Yield, nodes.YieldFrom)):
@@ -513,7 +517,7 @@ class Inferrer:
         if len(call.args) != 1:
             return None
         for value in self.values(call.args[0]):
-            if isinstance(value, Function) and value.node is not None:
+            if isinstance(value, Function) and isinstance(value.node, (nodes.FunctionDef, nodes.AsyncFunctionDef)):
                 return value
         return None
 
