@@ -413,7 +413,10 @@ def build_server():
                 while self._dirty and not self._stopped:
                     uri, related = next(iter(self._dirty.items()))
                     del self._dirty[uri]
-                    await self._check_one(uri, related)
+                    try:
+                        await self._check_one(uri, related)
+                    except Exception:  # noqa: BLE001 - the loop must outlive any one document
+                        log.exception("cachelint: checking %s failed", uri)
 
         async def _check_one(self, uri: str, related: bool) -> None:
             uris = self.open_documents()
