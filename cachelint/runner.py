@@ -57,7 +57,7 @@ def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = 
     files = FileFinder(config.root, config.exclude).find(paths)
     cache = ResultCache(config.root, config.cache_token()) if use_cache else None
     raw: dict[Path, list[Finding]] = {}
-    texts: dict[Path, str] = {}
+    contents: dict[Path, bytes] = {}  # Streamlit files: decoded only if they have findings
     misses: list[Path] = []
     keys: dict[Path, str] = {}
     hits = 0
@@ -71,7 +71,7 @@ def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = 
             continue
         if _MENTIONS.search(data) is None and b"\0" not in data:  # (UTF-16 text is for the engine to report)
             continue
-        texts[path] = _text(data)
+        contents[path] = data
         if cache is not None:
             cache.remember(path, data)
             keys[path] = cache.key(path)
@@ -106,7 +106,10 @@ def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = 
         cache.save()
 
     findings = []
+    texts: dict[Path, str] = {}
     for path, found in raw.items():
+        if found and path in contents:
+            texts[path] = _text(contents[path])
         findings.extend(_shown(found, config, path, texts.get(path)))
     findings.sort()
     return Report(findings, total, config.root, {f.path: texts[f.path] for f in findings if f.path in texts},
