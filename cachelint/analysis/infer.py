@@ -58,7 +58,7 @@ def qualname(node: nodes.ClassDef | nodes.FunctionDef) -> str:
 
 
 def _body(func: nodes.FunctionDef | nodes.Lambda) -> list[nodes.NodeNG]:
-    return func.body if isinstance(func.body, list) else [func.body]  # a lambda's body is one expression
+    return list(func.body) if isinstance(func.body, list) else [func.body]  # a copy: callers pop from it
 
 
 def returns_of(func: nodes.FunctionDef) -> Iterator[nodes.Return]:
