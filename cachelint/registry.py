@@ -6,16 +6,21 @@ from cachelint.rules.base import Rule
 from cachelint.rules.stc001_unhashable_argument import UnhashableArgument
 from cachelint.rules.stc002_unhashable_self import UnhashableSelf
 from cachelint.rules.stc003_identity_hash_func import IdentityHashFunc
+from cachelint.rules.stc004_volatile_hash_func import VolatileHashFunc
+from cachelint.rules.stc005_dead_hash_funcs_key import DeadHashFuncsKey
 from cachelint.rules.stc006_excluded_argument_affects_result import ExcludedArgumentAffectsResult
 from cachelint.rules.stc007_unserializable_return import UnserializableReturn
 from cachelint.rules.stc008_widget_in_cached_function import WidgetInCachedFunction
 from cachelint.rules.stc009_session_state_in_cache import SessionStateInCache
 from cachelint.rules.stc010_hidden_global_input import HiddenGlobalInput
 from cachelint.rules.stc013_awaitable_from_sync_cache import AwaitableFromSyncCache
+from cachelint.rules.stc014_failing_hash_func import FailingHashFunc
 
 RULES: tuple[Rule, ...] = (UnhashableArgument(), UnhashableSelf(), IdentityHashFunc(),
+                           VolatileHashFunc(), DeadHashFuncsKey(),
                            ExcludedArgumentAffectsResult(), UnserializableReturn(), WidgetInCachedFunction(),
-                           SessionStateInCache(), HiddenGlobalInput(), AwaitableFromSyncCache())
+                           SessionStateInCache(), HiddenGlobalInput(), AwaitableFromSyncCache(),
+                           FailingHashFunc())
 
 # Diagnostics about the file itself rather than the app's caching.
 SYNTAX_ERROR = "STC900"

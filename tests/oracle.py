@@ -54,6 +54,8 @@ class Run:
     lookups: Counter[str]  # cache lookups during this run, by cached function
     misses: Counter[str]  # cache misses (the cached body ran) during this run
     entries: int  # cache entries (cache_data + cache_resource) after this run
+    hash_funcs_keys: frozenset[str] = frozenset()  # keys of the hash_funcs tables Streamlit hashed with
+    hash_funcs_calls: Counter[str] = field(default_factory=Counter)  # calls of each hash_funcs entry, by key
 
 
 @dataclass
@@ -108,7 +110,8 @@ def run_script(fixture: Fixture, script: Path, reruns: int) -> ScriptResult:
         at = AppTest.from_file(str(script), default_timeout=TIMEOUT)
         for _ in range(1 + reruns):
             before_lookups, before_misses = lookup_counts()
-            at.run()
+            with hash_funcs_spy() as spy:
+                at.run()
             after_lookups, after_misses = lookup_counts()
             result.runs.append(
                 Run(
@@ -117,6 +120,8 @@ def run_script(fixture: Fixture, script: Path, reruns: int) -> ScriptResult:
                     lookups=+(after_lookups - before_lookups),
                     misses=+(after_misses - before_misses),
                     entries=cache_entry_count(),
+                    hash_funcs_keys=frozenset(spy.keys),
+                    hash_funcs_calls=spy.calls,
                 )
             )
         clear_caches()
@@ -231,6 +236,47 @@ def lookup_counts() -> tuple[Counter[str], Counter[str]]:
         if stat.labels["result"] == "miss":
             misses[name] += stat.value
     return lookups, misses
+
+
+@dataclass
+class HashFuncsSpy:
+    keys: set[str] = field(default_factory=set)  # as Streamlit names them (``get_fqn`` of a class key)
+    calls: Counter[str] = field(default_factory=Counter)
+
+
+@contextlib.contextmanager
+def hash_funcs_spy() -> Iterator[HashFuncsSpy]:
+    """Record which ``hash_funcs`` entries Streamlit's hasher holds and which it calls.
+
+    Streamlit builds a ``_CacheFuncHasher`` per hashed argument with the table keyed
+    by qualified name; each hash function is wrapped (same name, same exceptions)
+    to count its calls. An entry held but never called was ignored.
+    """
+    import functools
+
+    from streamlit.runtime.caching import hashing
+
+    spy = HashFuncsSpy()
+    original = hashing._CacheFuncHasher.__init__
+
+    def counted(key: str, func):
+        @functools.wraps(func)
+        def wrapper(obj):
+            spy.calls[key] += 1
+            return func(obj)
+
+        return wrapper
+
+    def init(self, *args, **kwargs) -> None:
+        original(self, *args, **kwargs)
+        spy.keys.update(self._hash_funcs)
+        self._hash_funcs = {key: counted(key, func) for key, func in self._hash_funcs.items()}
+
+    hashing._CacheFuncHasher.__init__ = init
+    try:
+        yield spy
+    finally:
+        hashing._CacheFuncHasher.__init__ = original
 
 
 def cache_entry_count() -> int:

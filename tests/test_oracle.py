@@ -395,18 +395,154 @@ check_stale_global = _check_hidden_input(
 
 
 # ---------------------------------------------------------------------------
+# STC004 / STC005 / STC014: hash_funcs entries that never hit, are ignored, or raise
+# (the hasher spy in oracle.py records the entries Streamlit holds and calls)
+
+
+def check_volatile_hash(fixture: Fixture, expected: list[Expected], results: list[ScriptResult]) -> Verdict:
+    """Streamlit calls the entry, and its result defeats the cache.
+
+    A marker without a parameter: the cached function misses on every rerun with
+    identical inputs and its cache grows (a new key per call). A marker naming a
+    parameter: the result cannot be hashed, so that argument raises
+    ``UnhashableParamError``.
+    """
+    unhashable = [item for item in expected if item.detail]
+    verdict = check_unhashable(fixture, unhashable, results) if unhashable else Verdict()
+    volatile = [item for item in expected if not item.detail]
+    verdict.explains_rerun_misses = bool(volatile)
+    for item in expected:
+        key = _hash_funcs_key_at(item.path, item.line)
+        if key is None:
+            verdict.problems.append(f"{_where(fixture, item)}: {item.code} marker on a line with no hash_funcs entry")
+        elif not _entry_calls(results, key):
+            verdict.problems.append(f"{_where(fixture, item)}: expected {item.code}: Streamlit never called the "
+                                    f"hash_funcs entry {key.label}")
+    for item in volatile:
+        qualname = _cached_function_at(item.path, item.line)
+        missed = [name for result in results for name in result.rerun_misses()
+                  if qualname is None or name.endswith("." + qualname)]
+        if not missed:
+            target = f"'{qualname}'" if qualname else "any cached function"
+            verdict.problems.append(f"{_where(fixture, item)}: expected STC004: {target} should miss the cache on "
+                                    f"reruns with identical inputs; rerun misses: "
+                                    f"{[dict(r.rerun_misses()) for r in results]}")
+    if volatile and sum(result.entry_growth for result in results) <= 0:
+        verdict.problems.append(f"{_label(fixture)}: expected STC004 but the cache did not grow over the reruns")
+    return verdict
+
+
+def check_dead_key(fixture: Fixture, expected: list[Expected], results: list[ScriptResult]) -> Verdict:
+    """The entry is ignored: Streamlit's hasher held it (it hashed an argument with
+    this table) and never called it. A marker naming a parameter: that argument
+    still raised ``UnhashableParamError``. A key that is an object, not a type:
+    Streamlit cannot name it and raises ``AttributeError`` (``__qualname__`` /
+    ``__module__``) on the first call, before any table exists."""
+    verdict = Verdict()
+    first_errors = [error for result in results for error in result.first.errors]
+    scripts = {result.script for result in results}
+    unnamed_key = False
+    for item in expected:
+        key = _hash_funcs_key_at(item.path, item.line, keys_only=True)
+        if key is None:
+            verdict.problems.append(f"{_where(fixture, item)}: STC005 marker on a line with no hash_funcs key")
+            continue
+        held = {name for result in results for run in result.runs for name in run.hash_funcs_keys if key.matches(name)}
+        calls = _entry_calls(results, key)
+        if held and not calls:
+            pass  # ignored
+        elif not held and any(_unnamed_key_error(error) for error in first_errors):
+            unnamed_key = True
+        else:
+            verdict.problems.append(f"{_where(fixture, item)}: expected STC005: the entry {key.label} held by "
+                                    f"Streamlit's hasher and never called; held: {sorted(held)}, calls: {calls}, "
+                                    f"errors: {[str(e) for e in first_errors]}")
+        if item.detail and not any(error.type == "UnhashableParamError" and error.param == item.detail
+                                   and (item.path not in scripts or error.script == item.path)
+                                   for error in first_errors):
+            verdict.problems.append(f"{_where(fixture, item)}: expected STC005: argument '{item.detail}' still "
+                                    f"raises UnhashableParamError; the app showed: {[str(e) for e in first_errors]}")
+    params = {item.detail for item in expected if item.detail}
+    verdict.explains_error = lambda error: (error.type == "UnhashableParamError" and error.param in params) or (
+        unnamed_key and _unnamed_key_error(error))
+    return verdict
+
+
+def check_failing_hash(fixture: Fixture, expected: list[Expected], results: list[ScriptResult]) -> Verdict:
+    """Streamlit called the entry and it raised: ``UserHashError`` on the first call,
+    one per finding (in the finding's script when it is in one)."""
+    verdict = Verdict()
+    scripts = {result.script for result in results}
+    available = [error for result in results for error in result.first.errors if error.type == "UserHashError"]
+    for item in sorted(expected, key=lambda e: e.path not in scripts):
+        key = _hash_funcs_key_at(item.path, item.line)
+        if key is None or not _entry_calls(results, key):
+            verdict.problems.append(f"{_where(fixture, item)}: expected STC014: Streamlit never called the "
+                                    f"hash_funcs entry on this line")
+        error = next((e for e in available if item.path not in scripts or e.script == item.path), None)
+        if error is None:
+            shown = "; ".join(str(e) for r in results for e in r.first.errors) or "no exception"
+            verdict.problems.append(f"{_where(fixture, item)}: expected STC014: UserHashError on the first call; "
+                                    f"the app showed: {shown}")
+        else:
+            available.remove(error)
+    verdict.explains_error = lambda error: error.type == "UserHashError"
+    return verdict
+
+
+@dataclass(frozen=True)
+class _HashFuncsKey:
+    label: str
+    exact: str | None  # a string key, as written
+    last: str | None  # the last dotted part of a class (or other object) key
+
+    def matches(self, name: str) -> bool:
+        """Is ``name`` (how Streamlit's hasher keys the table) this key?"""
+        if self.exact is not None:
+            return name == self.exact
+        return self.last is not None and name.rsplit(".", 1)[-1] == self.last
+
+
+def _hash_funcs_key_at(path: Path, line: int, keys_only: bool = False) -> _HashFuncsKey | None:
+    """The key of the dict entry whose key (or value, unless ``keys_only``) starts on ``line``."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Dict):
+            continue
+        for key, value in zip(node.keys, node.values):
+            if key is None or (key.lineno != line and (keys_only or value.lineno != line)):
+                continue
+            text = ast.unparse(key)
+            if isinstance(key, ast.Constant):
+                return _HashFuncsKey(text, key.value if isinstance(key.value, str) else None, None)
+            return _HashFuncsKey(text, None, text.rsplit(".", 1)[-1])
+    return None
+
+
+def _entry_calls(results: list[ScriptResult], key: _HashFuncsKey) -> int:
+    return sum(count for result in results for run in result.runs
+               for name, count in run.hash_funcs_calls.items() if key.matches(name))
+
+
+def _unnamed_key_error(error: ShownError) -> bool:
+    return error.type == "AttributeError" and ("'__qualname__'" in error.message or "'__module__'" in error.message)
+
+
+# ---------------------------------------------------------------------------
 # Dispatch
 
 CHECKS: dict[str, Check] = {
     "STC001": check_unhashable,
     "STC002": check_unhashable,
     "STC003": check_identity_hash,
+    "STC004": check_volatile_hash,
+    "STC005": check_dead_key,
     "STC006": check_excluded_argument,
     "STC007": check_unserializable,
     "STC008": check_cached_widget,
     "STC009": check_session_leak,
     "STC010": check_stale_global,
     "STC013": check_awaitable,
+    "STC014": check_failing_hash,
 }
 
 
@@ -572,6 +708,25 @@ MUTANTS: dict[str, tuple[str, list[tuple[str, str]], str]] = {
         "returns/clean_sync_runs_coroutine.py",
         [("def total(region: str) -> int:", "def total(region: str) -> int:  # expect: STC013")],
         "expected STC013",
+    ),
+    "volatile-unmarked": ("hash_funcs/stc004_time_in_tuple.py", [("  # expect: STC004", "")], "missed on reruns"),
+    "volatile-on-hourly-key": (
+        "hash_funcs/clean_stc004_hour_bucket.py",
+        [("int(time.time() // 3600))})", "int(time.time() // 3600))})  # expect: STC004")],
+        "should miss the cache",
+    ),
+    "unhashable-result-wrong-param": (
+        "hash_funcs/stc004_object_result.py", [("STC004(conn)", "STC004(dsn)")], "'dsn'"),
+    "dead-key-on-live-key": (
+        "hash_funcs/clean_stc005_pandas_runtime_name.py",
+        [("tuple(df.columns))})", "tuple(df.columns))})  # expect: STC005")],
+        "expected STC005",
+    ),
+    "failing-unmarked": ("hash_funcs/stc014_missing_attribute.py", [("  # expect: STC014", "")], "unexpected error"),
+    "failing-on-working-hash": (
+        "hash_funcs/clean_stc014_frozen_pydantic.py",
+        [("hash_funcs={Point: hash})", "hash_funcs={Point: hash})  # expect: STC014")],
+        "expected STC014",
     ),
 }
 

@@ -4,6 +4,7 @@ from typing import Iterator
 
 from astroid import nodes
 
+from cachelint.analysis.hash_func import dead_key, failure
 from cachelint.analysis.hash_funcs import HashFuncsEntry
 from cachelint.analysis.identity import identity_hash, keeps_identity_hash, survives_reruns
 from cachelint.analysis.values import ClassRef, Instance
@@ -59,6 +60,8 @@ class IdentityHashFunc(Rule):
                     continue
             if self._only_long_lived_objects(ctx, entry):
                 continue
+            if failure(entry, ctx) is not None or dead_key(entry, ctx) is not None:
+                continue  # it raises first (STC014), or is never called (STC005)
             label = entry.name or (entry.classes[0].name if entry.classes else entry.key.as_string())
             message = (f"hash_funcs entry for '{label}' hashes by identity ({how.description}): the app builds new "
                        f"objects on every rerun, so cached '{ctx.cached.name}' never hits and its cache grows "
