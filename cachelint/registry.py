@@ -13,13 +13,15 @@ from cachelint.rules.stc007_unserializable_return import UnserializableReturn
 from cachelint.rules.stc008_widget_in_cached_function import WidgetInCachedFunction
 from cachelint.rules.stc009_session_state_in_cache import SessionStateInCache
 from cachelint.rules.stc010_hidden_global_input import HiddenGlobalInput
+from cachelint.rules.stc011_removed_cache_api import RemovedCacheApi
+from cachelint.rules.stc012_invalid_cache_option import InvalidCacheOption
 from cachelint.rules.stc013_awaitable_from_sync_cache import AwaitableFromSyncCache
 from cachelint.rules.stc014_failing_hash_func import FailingHashFunc
 
-RULES: tuple[Rule, ...] = (UnhashableArgument(), UnhashableSelf(), IdentityHashFunc(),
-                           VolatileHashFunc(), DeadHashFuncsKey(),
-                           ExcludedArgumentAffectsResult(), UnserializableReturn(), WidgetInCachedFunction(),
-                           SessionStateInCache(), HiddenGlobalInput(), AwaitableFromSyncCache(),
+RULES: tuple[Rule, ...] = (UnhashableArgument(), UnhashableSelf(), IdentityHashFunc(), VolatileHashFunc(),
+                           DeadHashFuncsKey(), ExcludedArgumentAffectsResult(), UnserializableReturn(),
+                           WidgetInCachedFunction(), SessionStateInCache(), HiddenGlobalInput(),
+                           RemovedCacheApi(), InvalidCacheOption(), AwaitableFromSyncCache(),
                            FailingHashFunc())
 
 # Diagnostics about the file itself rather than the app's caching.

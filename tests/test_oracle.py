@@ -25,6 +25,7 @@ fixtures.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -528,6 +529,101 @@ def _unnamed_key_error(error: ShownError) -> bool:
 
 
 # ---------------------------------------------------------------------------
+# STC011 / STC012: removed caching APIs and options Streamlit rejects
+
+_REMOVED_NAME = re.compile(r"'(?:cache|experimental_memo|experimental_singleton)'")
+_OPTION_ERRORS = frozenset({
+    "TypeError", "StreamlitBadTimeStringError", "StreamlitValueError", "StreamlitMissingRequiredParameterError",
+    "StreamlitIncompatibleParametersError", "StreamlitInvalidParameterTypeError", "ValueError", "AttributeError",
+})
+# Errors that do not name the option they are about.
+_ERROR_OPTION = {"StreamlitBadTimeStringError": "ttl"}
+_FIRST_CALL_ERRORS = {"max_entries": ("ValueError", "value too large"),
+                      "hash_funcs": ("AttributeError", "has no attribute 'items'")}
+
+
+def check_removed_api(fixture: Fixture, expected: list[Expected], results: list[ScriptResult]) -> Verdict:
+    """The app dies with ``AttributeError`` (``ImportError`` for ``from streamlit import
+    cache``) naming the removed API, raised at an expected line (the error's stack).
+
+    A script stops at the first removed API it reaches, so later expected lines of the
+    same script cannot raise: tests/test_fixes.py runs the fixed app to prove them.
+    """
+    verdict = Verdict(explains_rerun_misses=True)  # the app stops before its caches are used
+    wanted = {(item.path.resolve(), item.line) for item in expected}
+
+    def matches(error: ShownError) -> bool:
+        return (error.type in ("AttributeError", "ImportError") and _REMOVED_NAME.search(error.message) is not None
+                and any(frame in wanted for frame in error.frames))
+
+    if not any(matches(error) for result in results for error in result.first.errors):
+        shown = "; ".join(str(e) for r in results for e in r.first.errors) or "no exception"
+        verdict.problems.append(f"{fixture.root.name}: expected STC011: AttributeError or ImportError naming a removed "
+                                f"caching API, raised at an expected line; the app showed: {shown}")
+    verdict.explains_error = matches
+    return verdict
+
+
+def check_invalid_option(fixture: Fixture, expected: list[Expected], results: list[ScriptResult]) -> Verdict:
+    """Each expected option makes Streamlit fail: an exception about that option (or its
+    value) when the decorator or the first call runs, or, for a ttl whose entries
+    expire at once, a cached function that misses on every rerun."""
+    verdict = Verdict()
+    errors = [error for result in results for error in result.first.errors]
+    marked: list[dict[str, str]] = []
+    for item in expected:
+        options = _options_at(item.path, item.line)
+        marked.append(options)
+        if not options:
+            verdict.problems.append(f"{_where(fixture, item)}: STC012 marker on a line with no keyword option")
+            continue
+        if any(_about_option(error, options) for error in errors):
+            verdict.explains_rerun_misses = True  # a call that fails stores nothing: it misses every time
+            continue
+        qualname = _cached_function_at(item.path, item.line)
+        missed = [name for result in results for name in result.rerun_misses()
+                  if qualname is None or name.endswith("." + qualname)]
+        if missed and not errors:
+            verdict.explains_rerun_misses = True
+            continue
+        shown = "; ".join(str(e) for e in errors) or "no exception"
+        verdict.problems.append(f"{_where(fixture, item)}: expected STC012: an error about "
+                                f"{', '.join(options)} or a cache that never hits; the app showed: {shown}; "
+                                f"rerun misses: {[dict(r.rerun_misses()) for r in results]}")
+    verdict.explains_error = lambda error: any(_about_option(error, options) for options in marked)
+    return verdict
+
+
+def _about_option(error: ShownError, options: dict[str, str]) -> bool:
+    if error.type not in _OPTION_ERRORS:
+        return False
+    for name, value in options.items():
+        if f"'{name}'" in error.message or f"`{name}`" in error.message or f"{name}=" in error.message:
+            return True
+        if _ERROR_OPTION.get(error.type) == name:
+            return True
+        if (error.type, True) == (_FIRST_CALL_ERRORS.get(name, ("", ""))[0],
+                                  _FIRST_CALL_ERRORS.get(name, ("", ""))[1] in error.message):
+            return True
+        if value and f"Got: {value}" in error.message:
+            return True
+    return False
+
+
+def _options_at(path: Path, line: int) -> dict[str, str]:
+    """Keyword options of calls written on ``line``: {name: literal value, or ""}."""
+    found: dict[str, str] = {}
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.keyword) and node.arg and node.lineno == line:
+            try:
+                value = ast.literal_eval(node.value)
+            except ValueError:
+                value = ""
+            found[node.arg] = value if isinstance(value, str) else ""
+    return found
+
+
+# ---------------------------------------------------------------------------
 # Dispatch
 
 CHECKS: dict[str, Check] = {
@@ -541,6 +637,8 @@ CHECKS: dict[str, Check] = {
     "STC008": check_cached_widget,
     "STC009": check_session_leak,
     "STC010": check_stale_global,
+    "STC011": check_removed_api,
+    "STC012": check_invalid_option,
     "STC013": check_awaitable,
     "STC014": check_failing_hash,
 }
@@ -728,6 +826,19 @@ MUTANTS: dict[str, tuple[str, list[tuple[str, str]], str]] = {
         [("hash_funcs={Point: hash})", "hash_funcs={Point: hash})  # expect: STC014")],
         "expected STC014",
     ),
+    "removed-api-unmarked": ("api/stc011_st_cache_bare.py", [("  # expect: STC011", "")], "unexpected error"),
+    "removed-api-on-valid-decorator": (
+        "api/clean_compat_try_import.py",
+        [("@cache\n", "@cache  # expect: STC011\n")],
+        "expected STC011",
+    ),
+    "invalid-option-on-valid-ttl": (
+        "api/clean_ttl_forms.py",
+        [("@st.cache_data(ttl=3600)", "@st.cache_data(ttl=3600)  # expect: STC012")],
+        "expected STC012",
+    ),
+    "invalid-option-unmarked": ("api/stc012_ttl_mins.py", [("  # expect: STC012", "")], "unexpected error"),
+    "never-hit-unmarked": ("api/stc012_ttl_zero.py", [("  # expect: STC012", "")], "missed on reruns"),
 }
 
 

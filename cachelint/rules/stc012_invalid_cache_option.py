@@ -1,0 +1,315 @@
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from astroid import nodes
+
+from cachelint.analysis.constants import UNKNOWN, literal
+from cachelint.analysis.infer import Inferrer
+from cachelint.analysis.project import Module
+from cachelint.analysis.values import BoundMethod, CacheDecorator, Function, Instance
+from cachelint.findings import Finding
+from cachelint.rules.base import ModuleContext, Rule
+from cachelint.streamlit_model.cache_options import LATEST, NEW_NAMES, REMOVED_KEYWORDS, CacheApiModel
+from cachelint.streamlit_model.durations import is_bare_number, parse_ttl_string
+
+# What ``hash_funcs`` can be without a ``.items()`` method.
+_NOT_A_MAPPING = frozenset({"builtins.list", "builtins.tuple", "builtins.set", "builtins.frozenset",
+                            "builtins.str", "builtins.bytes", "builtins.int", "builtins.float", "builtins.bool"})
+# Spellings people try for units pandas does not know, and the ones it does.
+_UNIT_FIXES = {"mins": "min", "secs": "s", "hrs": "h", "hs": "h", "week": "W", "weeks": "W", "wk": "W",
+               "wks": "W", "sec.": "s", "min.": "min", "minuts": "minutes", "seg": "s", "d.": "D"}
+_NUMBER_UNIT = re.compile(r"^\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>[A-Za-z.]+)\s*$")
+
+
+@dataclass(frozen=True)
+class OptionProblem:
+    """One option of one ``st.cache_data(...)`` / ``st.cache_resource(...)`` call."""
+
+    call: nodes.Call
+    keyword: nodes.Keyword
+    message: str
+    fix: str | None = None  # "drop", or "replace" the value with ``replacement``
+    safe: bool = False  # the fix keeps what the author meant for certain
+    replacement: str | int | None = None  # the new value (a str keeps the literal's quotes)
+
+
+def option_problems(module: Module, inferrer: Inferrer, model: CacheApiModel = LATEST) -> list[OptionProblem]:
+    """Options Streamlit rejects, or that make the cache useless, in every call of a
+    cache decorator in ``module`` (decorators, decorators kept in variables, the call form)."""
+    found: list[OptionProblem] = []
+    for call in module.tree.nodes_of_class(nodes.Call):
+        if not call.keywords:
+            continue
+        kinds = _decorator_kinds(call, inferrer)
+        if not kinds:
+            continue
+        per_kind = [{(p.keyword, p.message): p for p in _check_call(call, kind, model, inferrer)} for kind in kinds]
+        common = set(per_kind[0]).intersection(*per_kind[1:]) if len(per_kind) > 1 else set(per_kind[0])
+        found.extend(per_kind[0][key] for key in common)
+    return sorted(found, key=lambda p: (p.keyword.lineno or 0, p.keyword.col_offset or 0))
+
+
+def _decorator_kinds(call: nodes.Call, inferrer: Inferrer) -> list[str]:
+    """["data"] for ``st.cache_data(...)``; several when the callee may be either."""
+    values = inferrer.values(call.func)
+    if not values or not all(isinstance(v, CacheDecorator) and v.call is None for v in values):
+        return []
+    return sorted({v.kind for v in values})
+
+
+def _api(kind: str) -> str:
+    return f"st.{NEW_NAMES[kind]}"
+
+
+def _check_call(call: nodes.Call, kind: str, model: CacheApiModel, inferrer: Inferrer) -> Iterator[OptionProblem]:
+    keywords = {k.arg: k for k in call.keywords if k.arg is not None}
+    accepted = model.options[kind]
+    api = _api(kind)
+    for name, keyword in keywords.items():
+        if name not in accepted:
+            yield _unknown_option(call, keyword, kind, model)
+    yield from _check_ttl(call, keywords, api)
+    if "max_entries" in keywords:
+        value = literal(keywords["max_entries"].value)
+        if _is_number(value) and value <= 0:
+            yield OptionProblem(call, keywords["max_entries"],
+                                f"{api}(max_entries={value!r}) raises ValueError ('value too large') on the first "
+                                f"call: the cache cannot hold any entry; use a positive number, or None for no limit")
+    if "max_size" in keywords and "max_size" in accepted:
+        problem = _max_size_problem(literal(keywords["max_size"].value), model)
+        if problem:
+            yield OptionProblem(call, keywords["max_size"], f"{api}(max_size={problem}")
+    if "persist" in keywords and "persist" in accepted:
+        value = literal(keywords["persist"].value)
+        if value is not UNKNOWN and not (value is None or isinstance(value, bool) or value == "disk"):
+            yield OptionProblem(call, keywords["persist"],
+                                f"{api}(persist={value!r}) raises StreamlitValueError when the decorator runs: "
+                                f"persist takes \"disk\", True, False or None")
+    if "hash_funcs" in keywords:
+        shown = _not_a_mapping(keywords["hash_funcs"].value, inferrer)
+        if shown:
+            yield OptionProblem(call, keywords["hash_funcs"],
+                                f"{api}(hash_funcs=...) is given {shown}, not a dict: AttributeError ('no attribute "
+                                f"items') on the first call; map each type to its hash function, "
+                                f"e.g. hash_funcs={{MyClass: lambda o: o.key}}")
+    for option, allowed in (("scope", model.scopes), ("refresh_mode", model.refresh_modes)):
+        if option in keywords:
+            value = literal(keywords[option].value)
+            if value is not UNKNOWN and value not in allowed:
+                close = difflib.get_close_matches(str(value), allowed, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                yield OptionProblem(call, keywords[option],
+                                    f"{api}({option}={value!r}) raises StreamlitValueError when the decorator runs: "
+                                    f"{option} takes {' or '.join(repr(a) for a in allowed)}{hint}")
+    yield from _check_background(call, keywords, kind, api)
+
+
+def _unknown_option(call: nodes.Call, keyword: nodes.Keyword, kind: str, model: CacheApiModel) -> OptionProblem:
+    name, api = keyword.arg, _api(kind)
+    head = f"{api} does not accept '{name}': TypeError when the decorator runs"
+    other = "resource" if kind == "data" else "data"
+    if name in REMOVED_KEYWORDS:
+        value = literal(keyword.value)
+        if name == "allow_output_mutation" and kind == "data" and value is not False:
+            return OptionProblem(call, keyword, f"{head}; it was an st.cache option: drop it, or use "
+                                 f"st.cache_resource if the function returns a shared object to mutate",
+                                 fix="drop", safe=False)
+        return OptionProblem(call, keyword, f"{head}; it was an option of the removed st.cache API: drop it "
+                             f"(cachelint --fix does)", fix="drop", safe=True)
+    if name in model.options[other]:
+        return OptionProblem(call, keyword, f"{head}; '{name}' is an option of {_api(other)} only",
+                             fix="drop" if name == "persist" else None, safe=False)
+    close = difflib.get_close_matches(name, sorted(model.options[kind]), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return OptionProblem(call, keyword, f"{head}{hint}")
+
+
+def _check_ttl(call: nodes.Call, keywords: dict[str, nodes.Keyword], api: str) -> Iterator[OptionProblem]:
+    keyword = keywords.get("ttl")
+    if keyword is None:
+        return
+    value = literal(keyword.value)
+    if isinstance(value, str):
+        parsed = parse_ttl_string(value)
+        if parsed.rejected:
+            suggestion = _ttl_suggestion(value)
+            hint = f"; write {suggestion!r}" if suggestion else "; write it like '10m', '1h30m', '2 days' or give seconds"
+            yield OptionProblem(call, keyword,
+                                f"{api}(ttl={value!r}) raises StreamlitBadTimeStringError when the decorator runs: "
+                                f"pandas cannot read it as a duration ({parsed.reason}){hint}",
+                                fix="replace" if suggestion else None, safe=False, replacement=suggestion)
+        elif parsed.ok and is_bare_number(value) and int(value.replace(" ", "").replace(",", "").lstrip("+")) > 0:
+            seconds = value.replace(" ", "").replace(",", "").lstrip("+")
+            yield OptionProblem(call, keyword,
+                                f"{api}(ttl={value!r}) means {seconds} nanoseconds (a string without a unit): "
+                                f"every entry expires at once and the cache never hits; "
+                                f"write ttl={seconds} for seconds", fix="replace", safe=False, replacement=int(seconds))
+        elif parsed.ok and parsed.seconds is not None and parsed.seconds <= 0:
+            yield _never_hits(call, keyword, api, value, keywords)
+    elif _is_number(value) and value <= 0:
+        yield _never_hits(call, keyword, api, value, keywords)
+
+
+def _never_hits(call: nodes.Call, keyword: nodes.Keyword, api: str, value: object,
+                keywords: dict[str, nodes.Keyword]) -> OptionProblem:
+    if _literal_option(keywords, "refresh_mode") == "background":
+        return OptionProblem(call, keyword, f"{api}(ttl={value!r}, refresh_mode='background') raises "
+                             f"StreamlitValueError when the decorator runs: background refresh needs a positive ttl")
+    return OptionProblem(call, keyword, f"{api}(ttl={value!r}): entries expire as soon as they are stored, so the "
+                         f"cache never hits and the function runs every time; use a positive ttl, or None to keep "
+                         f"entries")
+
+
+def _ttl_suggestion(value: str) -> str | None:
+    match = _NUMBER_UNIT.match(value)
+    if not match:
+        return None
+    unit = match["unit"]
+    fixed = _UNIT_FIXES.get(unit) or _UNIT_FIXES.get(unit.lower())
+    if fixed is None:
+        return None
+    candidate = f"{match['number']}{fixed}"
+    return candidate if parse_ttl_string(candidate).ok else None
+
+
+def _check_background(call: nodes.Call, keywords: dict[str, nodes.Keyword], kind: str,
+                      api: str) -> Iterator[OptionProblem]:
+    keyword = keywords.get("refresh_mode")
+    if keyword is None or literal(keyword.value) != "background":
+        return
+    ttl = keywords.get("ttl")
+    if ttl is None or (literal(ttl.value) is None):
+        yield OptionProblem(call, keyword, f"{api}(refresh_mode='background') without a ttl raises "
+                            f"StreamlitMissingRequiredParameterError when the decorator runs: set a positive ttl "
+                            f"(e.g. ttl='1h') or use refresh_mode='foreground'")
+    if kind == "data" and "persist" in keywords:
+        persist = literal(keywords["persist"].value)
+        if persist is True or persist == "disk":
+            yield OptionProblem(call, keyword, f"{api}(refresh_mode='background', persist={persist!r}) raises "
+                                f"StreamlitIncompatibleParametersError when the decorator runs: disk caches have "
+                                f"no ttl to refresh; drop persist or use refresh_mode='foreground'")
+
+
+def _literal_option(keywords: dict[str, nodes.Keyword], name: str):
+    keyword = keywords.get(name)
+    return literal(keyword.value) if keyword is not None else UNKNOWN
+
+
+def _max_size_problem(value, model: CacheApiModel) -> str | None:
+    """What is wrong with a ``max_size`` literal (the text after ``max_size=``), if anything."""
+    if value is UNKNOWN or value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        return (f"{value!r}) raises StreamlitInvalidParameterTypeError when the decorator runs: "
+                f"give a number of bytes (int) or a size such as '500MB'")
+    if isinstance(value, int):
+        size = value
+    else:
+        match = model.byte_size_pattern.fullmatch(value)
+        if match is None:
+            return (f"{value!r}) raises StreamlitValueError when the decorator runs: not a byte size; "
+                    f"write it like '500MB', '1.5GB' or '200KiB'")
+        whole, _, fraction = match["value"].partition(".")
+        digits = f"{whole or '0'}{fraction}"
+        if len(digits) > model.byte_size_max_digits:
+            return None
+        size = int(digits) * 1024 ** "bkmgt".index(match["unit"][0].lower()) // 10 ** len(fraction)
+    if size <= 0:
+        return f"{value!r}) raises StreamlitValueError when the decorator runs: the size must be positive"
+    return None
+
+
+def _not_a_mapping(expr: nodes.NodeNG, inferrer: Inferrer) -> str | None:
+    """What ``hash_funcs`` is when it certainly has no ``.items()`` (a list, a function...)."""
+    if isinstance(expr, nodes.Const) and expr.value is None:
+        return None
+    if isinstance(expr, nodes.Dict):
+        return None
+    values = inferrer.values(expr)
+    if not values:
+        return None
+    shown = []
+    for value in values:
+        if isinstance(value, Instance) and value.cls.node is None and value.cls.qualname in _NOT_A_MAPPING:
+            shown.append(f"a {value.cls.name}")
+        elif isinstance(value, (Function, BoundMethod)):
+            shown.append("a lambda" if isinstance(value, Function) and isinstance(value.node, nodes.Lambda)
+                         else "a function")
+        else:
+            return None
+    return " or ".join(sorted(set(shown)))
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class InvalidCacheOption(Rule):
+    """A cache decorator option that Streamlit rejects, or that makes the cache useless.
+
+    ## What it does
+    Checks the options of every `st.cache_data(...)` / `st.cache_resource(...)` call
+    (decorators, decorators kept in variables, the call form) against the signatures
+    of the targeted Streamlit release: unknown keywords (options of the removed
+    `st.cache` such as `allow_output_mutation` and `suppress_st_warning`, `persist` or
+    `max_size` on `st.cache_resource`, `validate` or `on_release` on
+    `st.cache_data`, typos), `ttl` strings pandas cannot read (`"5 mins"`,
+    `"1 week"`, `"24hrs"`), `ttl` strings without a unit (`"3600"` is 3600
+    *nanoseconds*), a `ttl` of zero or less, an invalid `persist`, `scope` or
+    `refresh_mode`, `refresh_mode="background"` without a `ttl` or with `persist`,
+    `max_entries` of zero or less, a `max_size` that is not a positive size, and
+    `hash_funcs` that is not a dict. Only values written in the source (or module
+    constants bound once) are judged.
+
+    ## Why is this bad?
+    Most of these raise when the decorator runs, so the app dies on import:
+    `TypeError` for an unknown keyword, `StreamlitBadTimeStringError` for an
+    unreadable `ttl`, `StreamlitValueError` for a bad `persist`, `scope`,
+    `refresh_mode` or `max_size`. A `max_entries` of 0 and a non-dict `hash_funcs`
+    fail on the first call (`ValueError: value too large`, `AttributeError`). A
+    `ttl` of zero, less, or a few nanoseconds is accepted, but every entry expires
+    as soon as it is stored: the cache never hits and the function runs on every
+    rerun.
+
+    ## Example
+    ```python
+    @st.cache_data(ttl="5 mins", allow_output_mutation=True)
+    def load_prices():
+        return fetch()
+
+    @st.cache_resource(ttl="3600")
+    def connect():
+        return make_connection()
+    ```
+
+    ## Use instead
+    ```python
+    @st.cache_data(ttl="5min")
+    def load_prices():
+        return fetch()
+
+    @st.cache_resource(ttl=3600)
+    def connect():
+        return make_connection()
+    ```
+
+    ## Fix safety
+    `cachelint --fix` drops the options of the removed `st.cache` API
+    (`suppress_st_warning`, `experimental_allow_widgets`, `allow_output_mutation`
+    where it changes nothing). Rewriting a `ttl` (`"3600"` to `3600`, `"5 mins"` to
+    `"5min"`) and dropping `allow_output_mutation=True` from `st.cache_data` or
+    `persist` from `st.cache_resource` change what the code says, so they are
+    applied only with `--unsafe-fixes`.
+    """
+
+    code = "STC012"
+    name = "invalid-cache-option"
+    summary = "Cache decorator option Streamlit rejects or that makes the cache useless"
+
+    def check_module(self, ctx: ModuleContext) -> Iterator[Finding]:
+        for problem in option_problems(ctx.module, ctx.inferrer):
+            yield self.report(ctx, problem.keyword, problem.message)
