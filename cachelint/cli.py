@@ -263,12 +263,14 @@ def _rules(fmt: str, stdout: TextIO) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    code = run(argv)
     try:
+        code = run(argv)
         sys.stdout.flush()
         sys.stderr.flush()
-    except BrokenPipeError:  # e.g. piped into head
-        pass
+    except BrokenPipeError:  # piped into head: the reader has what it wanted
+        code = EXIT_CLEAN
+    except KeyboardInterrupt:
+        code = 130
     # Tearing down the interpreter frees every parsed tree one object at a time, which
     # costs as much as a good part of the analysis: the output is flushed, so leave now.
     os._exit(code)
