@@ -59,6 +59,12 @@ def _memo(ctx: "CachedContext", key, compute):
     return memo[key]
 
 
+def hashes_arguments(ctx: "CachedContext") -> bool:
+    """Does Streamlit hash any argument of the cached function (and so consult hash_funcs)?"""
+    return any(not param.name.startswith("_") for param in ctx.cached.params()) or bool(
+        ctx.cached.node.args.vararg or ctx.cached.node.args.kwarg)
+
+
 # ---------------------------------------------------------------------------
 # The callable behind a hash_funcs value
 
@@ -690,6 +696,8 @@ def _dead_key(entry: HashFuncsEntry, ctx: "CachedContext") -> DeadKey | None:
         return None
     if all(isinstance(v, ClassObject) for v in values):
         return _dead_class_key([v.cls for v in values], entry, ctx)
+    if len(values) == 1 and isinstance(next(iter(values)), External):
+        return _never_instantiated(library.canonical(next(iter(values)).qualname))
     if all(isinstance(v, (Function, BoundMethod, CachedCallable)) for v in values):
         value = next(iter(values))
         name = _callable_name(value)
@@ -706,6 +714,16 @@ def _dead_key(entry: HashFuncsEntry, ctx: "CachedContext") -> DeadKey | None:
         return DeadKey(f"{_article(cls.name)} '{cls.name}' object",
                        f"key it by the class: {cls.name}", raises=True, meant=(cls,))
     return None
+
+
+def _never_instantiated(name: str) -> DeadKey | None:
+    """``pathlib.Path``: its constructor makes ``PosixPath`` / ``WindowsPath`` objects."""
+    made = type_names.INSTANCE_TYPES.get(name)
+    if not made:
+        return None
+    short = name.rpartition(".")[2]
+    return DeadKey(f"{short}(...) creates '{made[0]}' objects ('{made[1]}' on Windows), and Streamlit matches "
+                   f"the exact type", f"key the entry by {made[0]} (and {made[1]})", meant=(ClassRef(made[0]),))
 
 
 def _article(word: str) -> str:
@@ -828,6 +846,9 @@ def _dead_string_key(entry: HashFuncsEntry, ctx: "CachedContext") -> DeadKey | N
     if step:
         return DeadKey(f"Streamlit hashes {step} values itself before it looks at hash_funcs", "remove the entry",
                        meant=(ClassRef(name),))
+    abstract = _never_instantiated(name)
+    if abstract:
+        return abstract
     runtime = type_names.runtime_name(name)
     if runtime is not None and runtime != name:
         version = ""

@@ -6,6 +6,7 @@ from cachelint.analysis.hash_func import (
     dead_key,
     failure,
     fields_lambda,
+    hashes_arguments,
     receiving_params,
     unhashable_result,
     volatility,
@@ -54,6 +55,8 @@ class VolatileHashFunc(Rule):
     summary = "hash_funcs entry whose result changes on every call or cannot be hashed"
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
+        if not hashes_arguments(ctx):
+            return  # no argument is hashed: hash_funcs is never consulted
         for entry in ctx.hash_funcs:
             if dead_key(entry, ctx) is not None or failure(entry, ctx) is not None:
                 continue  # never called (STC005), or raises first (STC014)

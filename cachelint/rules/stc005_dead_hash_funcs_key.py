@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from cachelint.analysis.hash_func import DeadKey, dead_key, receiving_params
+from cachelint.analysis.hash_func import DeadKey, dead_key, hashes_arguments, receiving_params
 from cachelint.analysis.hashability import HashFuncsKeys
 from cachelint.analysis.values import Instance
 from cachelint.findings import Confidence, Finding
@@ -23,7 +23,9 @@ class DeadHashFuncsKey(Rule):
     at), a key that is not a class at all (a function, a module, an instance), and
     library classes spelled by a name they do not carry at run time
     (`"pd.DataFrame"`; `"pandas.core.frame.DataFrame"` under pandas 3, whose
-    DataFrame is `pandas.DataFrame`, judged from the installed pandas).
+    DataFrame is `pandas.DataFrame`, judged from the installed pandas), and
+    `pathlib.Path`, whose objects are all `PosixPath` (or `WindowsPath`).
+    Functions that hash no argument are not reported: they never consult the table.
 
     ## Why is this bad?
     Streamlit looks an entry up by `type(obj).__module__ + "." +
@@ -55,6 +57,8 @@ class DeadHashFuncsKey(Rule):
     summary = "hash_funcs key that never matches the type of any argument"
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
+        if not hashes_arguments(ctx):
+            return  # no argument is hashed: hash_funcs is never consulted
         for entry in ctx.hash_funcs:
             dead = dead_key(entry, ctx)
             if dead is None:

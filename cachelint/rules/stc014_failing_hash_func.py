@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from cachelint.analysis.hash_func import dead_key, failure
+from cachelint.analysis.hash_func import dead_key, failure, hashes_arguments
 from cachelint.findings import Confidence, Finding
 from cachelint.rules.base import CachedContext, Rule
 
@@ -53,6 +53,8 @@ class FailingHashFunc(Rule):
     summary = "hash_funcs entry that raises for the type it is keyed on"
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
+        if not hashes_arguments(ctx):
+            return  # no argument is hashed: hash_funcs is never consulted
         for entry in ctx.hash_funcs:
             if dead_key(entry, ctx) is not None:
                 continue  # never called: STC005's business

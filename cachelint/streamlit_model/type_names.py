@@ -36,6 +36,14 @@ RUNTIME_NAMES: dict[str, str] = {
     "PIL.Image": "PIL.Image.Image",
 }
 
+# Classes whose constructor returns an instance of a platform-specific subclass, so
+# that no object ever has the class itself as its exact type: class -> the types
+# its instances have (POSIX first).
+INSTANCE_TYPES: dict[str, tuple[str, ...]] = {
+    "pathlib.Path": ("pathlib.PosixPath", "pathlib.WindowsPath"),
+    "pathlib.PurePath": ("pathlib.PurePosixPath", "pathlib.PureWindowsPath"),
+}
+
 # Usual import aliases: a key spelled "pd.DataFrame" names no module.
 MODULE_ALIASES: dict[str, str] = {
     "pd": "pandas",
