@@ -2,6 +2,7 @@
 
     cachelint check [PATHS...]      # or: cachelint PATHS..., python -m cachelint PATHS...
     cachelint check - --stdin-filename app.py < app.py
+    cachelint check --fix [--unsafe-fixes] PATHS   # or --diff: show the fixes, change nothing
     cachelint rule STC001           # a rule's documentation
     cachelint rules                 # every rule
     cachelint lsp                   # a language server for editors (stdio)
@@ -95,7 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
     running.add_argument("--no-cache", action="store_true", help="do not read or write .cachelint_cache/")
     running.add_argument("--stdin-filename", type=Path, metavar="PATH",
                          help="the path of the file read from stdin ('-')")
-    running.add_argument("--fix", action="store_true", help="apply safe fixes (none are available yet)")
+    fixing = check.add_argument_group("fixes")
+    fixing.add_argument("--fix", action="store_true",
+                        help="apply safe fixes in place, then report what is left ('-': print the fixed source)")
+    fixing.add_argument("--diff", action="store_true",
+                        help="print the fixes as a unified diff instead of applying them (exit 1 if there are any)")
+    fixing.add_argument("--unsafe-fixes", action="store_true",
+                        help="with --fix or --diff: also apply fixes that change what the code says")
 
     rule = commands.add_parser("rule", help="print a rule's documentation")
     rule.add_argument("code", help="a code such as STC001, or a rule name")
@@ -177,8 +184,12 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, stdin, cwd:
     except configuration.ConfigError as exc:
         stderr.write(f"cachelint: error: {exc}\n")
         return EXIT_ERROR
-    if args.fix:
-        stderr.write("cachelint: --fix: no fixes are available yet; findings are reported unchanged\n")
+    if args.unsafe_fixes and not (args.fix or args.diff):
+        raise UsageError("--unsafe-fixes goes with --fix or --diff")
+    if args.fix or args.diff:
+        code = _fix(args, paths, stdin_path, config, stdin, stdout, stderr, cwd)
+        if code is not None:
+            return code
 
     if reading_stdin:
         data = (stdin or sys.stdin.buffer).read()
@@ -212,6 +223,29 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, stdin, cwd:
     if report.findings and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _fix(args: argparse.Namespace, paths: list[Path], stdin_path: Path | None, config, stdin, stdout: TextIO,
+         stderr: TextIO, cwd: Path) -> int | None:
+    """--fix / --diff. Returns the exit code when the run ends here (--diff, stdin);
+    None when the check goes on to report what the fixes left."""
+    from cachelint.fixes import command
+
+    if stdin_path is not None:
+        text = _decode((stdin or sys.stdin.buffer).read())
+        fixed = command.fix_text(text, stdin_path, config, unsafe=args.unsafe_fixes)
+        if args.diff:
+            name = args.stdin_filename.as_posix() if args.stdin_filename else "stdin"
+            stdout.write(command.unified_diff(text.encode("utf-8", "surrogateescape"),
+                                              fixed.encode("utf-8", "surrogateescape"), name))
+            return EXIT_FINDINGS if fixed != text else EXIT_CLEAN
+        stdout.write(fixed)
+        return EXIT_CLEAN
+    summary = command.run_fixes(paths, config, diff=args.diff, unsafe=args.unsafe_fixes, stdout=stdout,
+                                stderr=stderr, cwd=cwd)
+    if args.diff:
+        return EXIT_FINDINGS if summary.files else (EXIT_ERROR if summary.failed else EXIT_CLEAN)
+    return None
 
 
 def _decode(data: bytes) -> str:

@@ -1,0 +1,11 @@
+from streamlit import experimental_memo
+
+cache_data = {}  # the app's own dict, named like the decorator
+
+
+@experimental_memo
+def square(x):
+    return x * x
+
+
+cache_data["sq"] = square(3)
