@@ -199,7 +199,7 @@ class RemovedCacheApi(Rule):
         if target is None:
             fix = "st.cache_resource if it returns a shared object (allow_output_mutation=True), else st.cache_data"
         elif api.target is None:
-            why = " (allow_output_mutation=True)" if target == "resource" else ""
+            why = ", which returns the shared object as allow_output_mutation=True did" if target == "resource" else ""
             fix = f"st.{NEW_NAMES[target]}{why}"
         else:
             fix = f"st.{NEW_NAMES[target]}"
