@@ -17,7 +17,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities, make_test_lsp_client
 
-from cachelint.integrations.lsp import Checker, minimal_edit, noqa_insertion
+from cachelint.integrations.lsp import Checker, fix_actions, minimal_edit, noqa_insertion
 
 SERVER = [sys.executable, "-m", "cachelint", "lsp"]  # `cachelint lsp`
 TIMEOUT = 45  # seconds for a publish; generous: CI machines can be busy
@@ -228,6 +228,44 @@ async def test_noqa_and_config_are_honoured(tmp_path: Path) -> None:
     change(client, uri, (span(9, 28, 43), ""))
     await diagnostics(client, uri, lambda d: codes(d) == ["STC001"])
     await stop(client)
+
+
+@lsp
+async def test_fix_code_action_is_the_clis_fix(tmp_path: Path) -> None:
+    app = tmp_path / "app.py"
+    text = ("import streamlit as st\n\n\n@st.experimental_memo  # the old name\ndef load(n: int):\n"
+            "    return list(range(n))\n\n\nst.write(load(3))\n")
+    app.write_text(text)
+    client = await start(tmp_path)
+    uri = open_document(client, app)
+    (diagnostic,) = await diagnostics(client, uri, lambda d: codes(d) == ["STC011"])
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=diagnostic.range,
+        context=types.CodeActionContext(diagnostics=[diagnostic])))
+    titles = [a.title for a in actions or []]
+    assert len(titles) == 2 and titles[0].startswith("Fix STC011") and "noqa" in titles[1], titles
+    fix = actions[0]
+    assert fix.is_preferred and list(fix.diagnostics) == [diagnostic]
+    edits = fix.edit.changes[uri]
+    assert apply(text, edits) == text.replace("@st.experimental_memo", "@st.cache_data")
+    change(client, uri, *[(e.range, e.new_text) for e in edits])
+    assert await diagnostics(client, uri, lambda d: len(d) == 0) == ()
+    await stop(client)
+
+
+def test_fix_actions_one_per_finding_and_all_together(tmp_path: Path) -> None:
+    path = tmp_path / "app.py"
+    text = ("import streamlit as st\n\n\n@st.experimental_memo\ndef load(n: int):\n    return n\n\n\n"
+            "@st.cache_data(suppress_st_warning=True)\ndef other(n: int):\n    return n\n\n\n"
+            "@st.experimental_memo  # noqa: STC011\ndef kept(n: int):\n    return n\n")
+    path.write_text(text)
+    actions = fix_actions(text, path, [("STC011", 4), ("STC012", 9)])
+    assert [a.finding for a in actions] == [("STC011", 4), ("STC012", 9), None]
+    assert actions[0].new_text == text.replace("@st.experimental_memo\n", "@st.cache_data\n")
+    assert actions[1].new_text == text.replace("(suppress_st_warning=True)", "")
+    assert actions[2].new_text == text.replace("@st.experimental_memo\n", "@st.cache_data\n").replace(
+        "(suppress_st_warning=True)", "")  # the noqa'd one is left alone
+    assert fix_actions(text, path, [("STC001", 4)]) == []
 
 
 def test_checker_sees_other_buffers_and_then_the_disk(tmp_path: Path) -> None:

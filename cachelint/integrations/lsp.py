@@ -309,12 +309,12 @@ def fix_actions(text: str, path: Path, wanted: Sequence[tuple[str, int]]) -> lis
     silenced = noqa_filter(text)
     actions = []
     for code, line in dict.fromkeys(wanted):
-        result = fix_source(text, path, settings=folder.settings,
+        result = fix_source(text, path, settings=folder.settings, report_remaining=False,
                             keep=lambda c, n, _text, code=code, line=line: (c, n) == (code, line))
         if result.applied and result.new_text != text:
             actions.append(FixAction(f"Fix {code}: {result.applied[0].description}", result.new_text, (code, line)))
     if len(actions) > 1:
-        result = fix_source(text, path, settings=folder.settings,
+        result = fix_source(text, path, settings=folder.settings, report_remaining=False,
                             keep=lambda c, n, _text: folder.shows(path, c) and not silenced(c, n))
         if result.applied and result.new_text != text:
             actions.append(FixAction("Apply every safe cachelint fix", result.new_text, None))
