@@ -786,6 +786,8 @@ def _subclass_only(cls: ClassRef, entry: HashFuncsEntry, ctx: "CachedContext") -
                   and any(ref.node is cls.node for ref in ctx.hashability.facts(c).ancestry[1:])]
     if not subclasses:
         return None
+    if any(c.node is not None and c not in subclasses for c in seen):
+        return None  # another app object passed may hold a key-class instance in a field
     sub = sorted(subclasses, key=lambda c: c.qualname)[0]
     return DeadKey(f"the calls pass '{sub.name}', a subclass of '{cls.name}', and Streamlit matches the exact "
                    f"type only", f"key the entry by '{sub.name}' (or add one per subclass)", meant=(sub,))
