@@ -60,13 +60,13 @@ class Engine:
         except ParseFailure as failure:
             return [Finding(path, failure.line, failure.col, SYNTAX_ERROR,
                             f"cannot parse the file, so it was not checked: {failure.reason}")]
-        self.analysis.inferrer.deadline = time.monotonic() + self.settings.file_budget_seconds
+        self.analysis.inferrer.start_budget(self.settings.file_budget_seconds)
         try:
             return self._check_module_and_functions(module)
         except BudgetExceeded:
             return [self._over_budget(module.path, 1, 0, "this file")]
         finally:
-            self.analysis.inferrer.deadline = None
+            self.analysis.inferrer.start_budget(None)
 
     def _check_module_and_functions(self, module: Module) -> list[Finding]:
         found: list[Finding] = []

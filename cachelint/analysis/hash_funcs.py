@@ -65,7 +65,7 @@ def covered_keys(cached: CachedFunction, inferrer: Inferrer) -> HashFuncsKeys | 
                 keys.classes.add(cls.node)
             else:
                 keys.names.add(cls.qualname)
-        if entry.name is None and not entry.classes:
+        if entry.name is None and not entry.classes and not _covers_nothing(entry.key, inferrer):
             return None  # a key the analysis cannot resolve may cover anything
     return keys
 
@@ -99,3 +99,21 @@ def _modules_named(module_name: str, cached: CachedFunction, inferrer: Inferrer)
         return [cached.module]
     imported = project.resolve_import(module_name, cached.module)
     return [imported] if imported is not None else []
+
+
+def _covers_nothing(key: nodes.NodeNG, inferrer: Inferrer) -> bool:
+    """Keys no object's type is ever named after: typing unions (Streamlit files them as "typing.Union")."""
+    if isinstance(key, nodes.Name):  # Shape = Union[Square, Circle]
+        try:
+            _, stmts = key.lookup(key.name)
+        except Exception:  # noqa: BLE001 - astroid lookup on odd code
+            stmts = []
+        aliased = [s.parent.value for s in stmts if isinstance(s, nodes.AssignName) and isinstance(s.parent, nodes.Assign)]
+        if len(aliased) == 1 and isinstance(aliased[0], (nodes.BinOp, nodes.Subscript)):
+            key = aliased[0]
+    if isinstance(key, nodes.BinOp) and key.op == "|":
+        return True
+    if isinstance(key, nodes.Subscript):
+        origin = {getattr(v, "qualname", None) for v in inferrer.values(key.value)}
+        return bool(origin & {"typing.Union", "typing.Optional"})
+    return False  # (a function key covers nothing too, but STC005 reports it with its consequence)

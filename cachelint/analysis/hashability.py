@@ -203,7 +203,8 @@ class Hashability:
         module = self.inferrer.module_of(cls.node)
         if module is None:
             return set()
-        return {f"{module.name}.{qualname(cls.node)}", f"__main__.{qualname(cls.node)}"}
+        spellings = self.inferrer.project.module_names(module.path) + [module.name, "__main__"]
+        return {f"{name}.{qualname(cls.node)}" for name in spellings}
 
     def _decorators_known(self, cls: nodes.ClassDef) -> bool:
         """A class decorator may replace the class or add ``__reduce__``: only known ones keep it plain."""

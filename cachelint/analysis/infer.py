@@ -36,6 +36,9 @@ from cachelint.streamlit_model import library
 from cachelint.streamlit_model.caching_api import CACHE_DECORATORS
 
 MAX_DEPTH = 12
+# Annotations that say nothing about the type a call passes.
+OPAQUE_ANNOTATIONS = frozenset({"typing.Any", "builtins.object", "typing.Callable", "collections.abc.Callable",
+                                "builtins.complex", "typing.Hashable", "collections.abc.Hashable"})
 MAX_VALUES = 24
 EMPTY: frozenset = frozenset()
 
@@ -113,6 +116,7 @@ class Inferrer:
         self._depth = 0
         self._cuts = 0
         self.deadline: float | None = None  # time.monotonic() after which work stops
+        self._parsing_before = 0.0
         self._steps = 0
 
     # -- entry points -------------------------------------------------------------
@@ -151,9 +155,17 @@ class Inferrer:
         if self._steps % 64 == 0:
             self.check_deadline()
 
+    def start_budget(self, seconds: float | None) -> None:
+        """Give the next file ``seconds`` of analysis (parsing other modules not counted)."""
+        self.deadline = None if seconds is None else time.monotonic() + seconds
+        self._parsing_before = self.project.parse_seconds
+
     def check_deadline(self) -> None:
         """Stop the file's analysis (BudgetExceeded) once its time is up."""
-        if self.deadline is not None and time.monotonic() > self.deadline:
+        if self.deadline is None:
+            return
+        parsing = self.project.parse_seconds - self._parsing_before
+        if time.monotonic() - parsing > self.deadline:
             raise BudgetExceeded
 
     def lookup(self, anchor: nodes.NodeNG, name: str) -> frozenset:
@@ -178,7 +190,8 @@ class Inferrer:
     def class_object(self, expr: nodes.NodeNG) -> list[ClassRef]:
         """Classes an expression (a base, a hash_funcs key) names."""
         return [v.cls for v in self.values(expr) if isinstance(v, ClassObject)] + [
-            ClassRef(library.canonical(v.qualname)) for v in self.values(expr) if isinstance(v, External)
+            ClassRef(library.canonical(v.qualname)) for v in self.values(expr)
+            if isinstance(v, External) and library.looks_like_class(v.qualname)
         ]
 
     def module_of(self, node: nodes.NodeNG) -> Module | None:
@@ -646,10 +659,11 @@ class Inferrer:
 
     def _as_instance(self, value: Value) -> Value | None:
         if isinstance(value, ClassObject):
-            return Instance(value.cls)
+            # `x: object` accepts anything; `x: complex` accepts floats and ints too (PEP 484).
+            return None if value.cls.qualname in OPAQUE_ANNOTATIONS else Instance(value.cls)
         if isinstance(value, External):
             name = library.canonical(value.qualname)
-            if name in ("typing.Any", "builtins.object", "typing.Callable", "collections.abc.Callable"):
+            if name in OPAQUE_ANNOTATIONS:
                 return None
             return Instance(ClassRef(name))
         return None

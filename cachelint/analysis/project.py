@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 from pathlib import Path
@@ -94,6 +95,33 @@ def app_root(path: Path) -> Path:
     return folder
 
 
+PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+
+
+def project_top(path: Path, levels: int = 6) -> Path:
+    """The project's top folder (pyproject.toml, setup.py, .git...), above the app folder.
+
+    Apps that import their modules through folders without ``__init__.py`` (namespace
+    packages: ``from myapp.utils.data import Gage``) are run with that folder on
+    sys.path; without a marker, the app folder itself.
+    """
+    folder = app_root(path)
+    for _ in range(levels):
+        if _has_marker(folder):
+            return folder
+        parent = folder.parent
+        # Go up only into a folder that is part of the project: it has a marker, or a
+        # script that may import us (``app.py`` beside ``src/``).
+        if parent == folder or not (_has_marker(parent) or any(parent.glob("*.py"))):
+            return folder
+        folder = parent
+    return folder
+
+
+def _has_marker(folder: Path) -> bool:
+    return any((folder / marker).exists() for marker in PROJECT_MARKERS)
+
+
 def python_files(root: Path, limit: int = MAX_PROJECT_FILES) -> list[Path]:
     """Python files under ``root``, skipping virtualenvs, caches and build folders."""
     found: list[Path] = []
@@ -161,6 +189,7 @@ class Project:
         self._folders: dict[Path, _Folder] = {}
         self._entry_scripts = entry_scripts
         self.overrides: dict[Path, str] = {}  # unsaved text (stdin, editor buffers)
+        self.parse_seconds = 0.0  # time spent parsing, which analysis budgets do not count
 
     # -- files ---------------------------------------------------------------------
     def text(self, path: Path) -> str | None:
@@ -192,13 +221,15 @@ class Project:
             if source is None:
                 cached = ParseFailure(key, 1, 0, "cannot read the file as Python source")
             else:
+                started = time.monotonic()
                 try:
-                    cached = Module(key, self.dotted_name(key), self.is_entry(key),
-                                    build_tree(source, self.dotted_name(key), key), source)
+                    name = self.import_name(key)
+                    cached = Module(key, name, self.is_entry(key), build_tree(source, name, key), source)
                 except ParseFailure as failure:
                     cached = failure
                 except (RecursionError, MemoryError, ValueError) as exc:
                     cached = ParseFailure(key, 1, 0, f"too deeply nested to parse ({type(exc).__name__})")
+                self.parse_seconds += time.monotonic() - started
             self._modules[key] = cached
         if isinstance(cached, ParseFailure):
             raise cached
@@ -280,6 +311,40 @@ class Project:
         except OSError:
             return None
 
+    def module_names(self, path: Path) -> list[str]:
+        """Every dotted spelling a module could be imported by, shortest first:
+        from its app folder, then through the namespace folders up to the project top."""
+        names = [self.dotted_name(path)]
+        top = project_top(path)
+        try:
+            parts = list(path.with_suffix("").relative_to(top).parts)
+        except ValueError:
+            return names
+        if parts and parts[-1] == "__init__":
+            parts.pop()
+        for start in range(len(parts) - 1, -1, -1):
+            name = ".".join(parts[start:])
+            if name and name not in names:
+                names.append(name)
+        return names
+
+    def import_name(self, path: Path) -> str:
+        """The dotted name the app's other modules import ``path`` by."""
+        names = self.module_names(path)
+        if names[0] in self._folder(app_root(path)).importers:
+            return names[0]
+        top_importers = self._folder(project_top(path)).importers
+        for name in names[1:]:
+            if "." in name and name in top_importers:
+                return name
+        return names[0]
+
+    def _importers_of(self, path: Path, name: str) -> list[Path]:
+        found = list(self._folder(app_root(path)).importers.get(name, []))
+        if "." in name and project_top(path) != app_root(path):
+            found += [p for p in self._folder(project_top(path)).importers.get(name, []) if p not in found]
+        return found
+
     def is_entry(self, path: Path) -> bool:
         """Does Streamlit run this file as ``__main__``? (entry script or page)"""
         if path in self._entry_scripts:
@@ -287,7 +352,7 @@ class Project:
         root = app_root(path)
         if path.parent.name == "pages" and path.parent.parent == root:
             return True
-        return self.dotted_name(path) not in self._folder(root).importers
+        return not self._importers_of(path, self.import_name(path))
 
     def resolve_import(self, modname: str, importer: Module, level: int = 0) -> Module | None:
         """The project module ``modname`` refers to when imported from ``importer``."""
@@ -298,6 +363,11 @@ class Project:
             roots = [base]
         else:
             roots = [importer.path.parent, app_root(importer.path)]
+            top = project_top(importer.path)
+            folder = roots[-1]
+            while folder != top and top in folder.parents:  # namespace folders up to the top
+                folder = folder.parent
+                roots.append(folder)
         parts = modname.split(".") if modname else []
         for root in dict.fromkeys(roots):
             candidate = root.joinpath(*parts)
@@ -313,7 +383,7 @@ class Project:
         """
         words = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(names))))
         found = []
-        for path in self._folder(app_root(module.path)).importers.get(module.name, []):
+        for path in self._importers_of(module.path, module.name):
             on_each()
             if path.resolve() == module.path:
                 continue

@@ -237,6 +237,8 @@ def mutations(tree: nodes.Module) -> dict[str, list[tuple[nodes.NodeNG, nodes.Na
                 target, values = node.func.expr, [*node.args, *(k.value for k in node.keywords or ())]
             else:
                 continue
+            if _names_function_or_class(tree, target.name):
+                continue  # `load.clear()` empties a cached function's cache: not a changing value
             found.setdefault(target.name, []).append((node, target, [v for v in values if v is not None]))
         _MUTATIONS[tree] = found
     return _MUTATIONS[tree]
@@ -269,3 +271,9 @@ def _assigned_value(target: nodes.NodeNG) -> nodes.NodeNG | None:
 def _stored(subscript: nodes.Subscript) -> bool:
     ctx = getattr(subscript, "ctx", None)
     return ctx is not None and ctx.name != "Load"
+
+
+def _names_function_or_class(tree: nodes.Module, name: str) -> bool:
+    bindings = tree.locals.get(name, [])
+    return bool(bindings) and all(
+        isinstance(b, (nodes.FunctionDef, nodes.AsyncFunctionDef, nodes.ClassDef)) for b in bindings)

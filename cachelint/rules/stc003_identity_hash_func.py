@@ -53,8 +53,8 @@ class IdentityHashFunc(Rule):
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         for entry in ctx.hash_funcs:
             how = identity_hash(entry.value, ctx.inferrer)
-            if how is None:
-                continue
+            if how is None or (entry.name is None and not entry.classes):
+                continue  # not identity, or a key that names no class (a function): never called
             if how.depends_on_class:
                 if not entry.classes or not all(keeps_identity_hash(c, ctx.inferrer) for c in entry.classes):
                     continue
@@ -71,17 +71,25 @@ class IdentityHashFunc(Rule):
 
     @staticmethod
     def _only_long_lived_objects(ctx: CachedContext, entry: HashFuncsEntry) -> bool:
-        """True when every call passes an object of the key's class that outlives reruns."""
+        """True when no call hashes a fresh object of the key's class: every object passed to a
+        hashed parameter outlives reruns, or calls only pass them to ``_`` parameters."""
         wanted = {c for c in entry.classes}
         seen = []
         for site in ctx.sites:
             if site.receiver is not None and isinstance(site.receiver, Instance) and site.receiver.cls in wanted:
-                seen.append((site.call.func.expr if isinstance(site.call.func, nodes.Attribute) else None, site))
+                seen.append(site.call.func.expr if isinstance(site.call.func, nodes.Attribute) else None)
             for name in site.arguments:
+                if name.startswith("_"):
+                    continue  # not hashed: hash_funcs never sees it
                 values = ctx.inferrer.values(site.value_node(name))
                 if any(isinstance(v, Instance) and v.cls in wanted for v in values):
-                    seen.append((site.value_node(name), site))
-        return bool(seen) and all(node is not None and survives_reruns(node, ctx.inferrer) for node, _ in seen)
+                    seen.append(site.value_node(name))
+        if not seen:
+            # Objects of the key's class only go to `_` parameters: hash_funcs never runs on them.
+            return any(name.startswith("_") and any(isinstance(v, Instance) and v.cls in wanted
+                                                    for v in ctx.inferrer.values(site.value_node(name)))
+                       for site in ctx.sites for name in site.arguments)
+        return all(node is not None and survives_reruns(node, ctx.inferrer) for node in seen)
 
     @staticmethod
     def _suggestion(ctx: CachedContext, entry: HashFuncsEntry) -> str:

@@ -158,3 +158,12 @@ def bases_of(qualname: str) -> tuple[str, ...]:
     if module == "builtins" and name.endswith(("Error", "Exception", "Warning")) and name != "BaseException":
         return ("builtins.Exception",)
     return ()
+
+
+def looks_like_class(qualname: str) -> bool:
+    """Is a library name a class? CapWords by convention, or a known lowercase class."""
+    name = canonical(qualname)
+    last = name.rpartition(".")[2]
+    if last[:1].isupper():
+        return True
+    return name in LIBRARY_BASES or name in set(CALL_RESULTS.values()) or name in CANONICAL_NAMES.values()
