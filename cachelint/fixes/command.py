@@ -33,7 +33,10 @@ def run_fixes(paths: Sequence[Path], config, *, diff: bool, unsafe: bool, stdout
     """Fix (or, with ``diff``, show the fixes of) every file a check of ``paths`` covers."""
     from cachelint.files import FileFinder, relative_posix
 
+    from cachelint.engine import Engine
+
     summary = FixSummary()
+    engine = Engine(config.settings)  # one for the run: the app's shared modules are parsed once
     for path in FileFinder(config.root, config.exclude).find(paths):
         try:
             data = path.read_bytes()
@@ -43,7 +46,7 @@ def run_fixes(paths: Sequence[Path], config, *, diff: bool, unsafe: bool, stdout
             continue
         if _MENTIONS.search(data) is None:
             continue
-        new, result = fix_bytes(data, path, unsafe, settings=config.settings, report_remaining=False,
+        new, result = fix_bytes(data, path, unsafe, settings=config.settings, report_remaining=False, engine=engine,
                                 keep=keep_reported(config, relative_posix(path, config.root)))
         if new == data:
             continue

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 
 def fix_source(text: str, path: str | os.PathLike, unsafe: bool = False, *, settings: Settings | None = None,
-               keep: Keep | None = None, report_remaining: bool = True) -> FixResult:
+               keep: Keep | None = None, report_remaining: bool = True, engine=None) -> FixResult:
     """Fix ``text`` (the content of ``path``); nothing is read from or written to ``path``
     itself, though the app's other modules are read to resolve imports.
 
@@ -44,26 +44,39 @@ def fix_source(text: str, path: str | os.PathLike, unsafe: bool = False, *, sett
     "Fix safety"). ``keep(code, line, text)`` decides whether a finding may be fixed
     (``# noqa``, per-file ignores); by default every finding of a selected rule is.
     ``report_remaining=False`` skips the final check (``remaining`` stays empty).
+    ``engine`` (a ``cachelint.engine.Engine``) lets a run over many files parse the
+    app's shared modules once; the text's own override is removed afterwards.
     """
     settings = settings or Settings()
     path = Path(path)
     current = text
     applied: list[AppliedFix] = []
-    for _ in range(MAX_PASSES):
-        step = _one_pass(current, path, unsafe, settings, keep)
-        if step is None:
-            break
-        new_text, fixes = step
-        if new_text == current:
-            break
-        current = new_text
-        applied.extend(fixes)
-    remaining = _remaining(current, path, settings, keep) if report_remaining and mentions_streamlit(current) else []
+    if not mentions_streamlit(text):
+        return FixResult(text)
+    if engine is None:
+        from cachelint.engine import Engine
+
+        engine = Engine(settings)
+    try:
+        for _ in range(MAX_PASSES):
+            step = _one_pass(current, path, unsafe, settings, keep, engine)
+            if step is None:
+                break
+            new_text, fixes = step
+            if new_text == current:
+                break
+            current = new_text
+            applied.extend(fixes)
+        remaining = _remaining(current, path, keep, engine) if report_remaining and mentions_streamlit(current) else []
+    finally:
+        for key in (path, path.resolve()):  # later files read this one from disk again
+            engine.project.overrides.pop(key, None)
+        engine.project.forget(path)
     return FixResult(current, applied, remaining)
 
 
 def fix_bytes(data: bytes, path: str | os.PathLike, unsafe: bool = False, *, settings: Settings | None = None,
-              keep: Keep | None = None, report_remaining: bool = True) -> tuple[bytes, FixResult]:
+              keep: Keep | None = None, report_remaining: bool = True, engine=None) -> tuple[bytes, FixResult]:
     """``fix_source`` on a file's bytes: the encoding (PEP 263 cookie, BOM) and the line
     endings come back as they were."""
     try:
@@ -71,7 +84,8 @@ def fix_bytes(data: bytes, path: str | os.PathLike, unsafe: bool = False, *, set
         text = data.decode(encoding)
     except (SyntaxError, UnicodeDecodeError, LookupError):
         return data, FixResult(data.decode("latin-1"))
-    result = fix_source(text, path, unsafe, settings=settings, keep=keep, report_remaining=report_remaining)
+    result = fix_source(text, path, unsafe, settings=settings, keep=keep, report_remaining=report_remaining,
+                        engine=engine)
     if not result.changed:
         return data, result
     try:
@@ -119,17 +133,15 @@ def write_atomically(path: str | os.PathLike, data: bytes) -> None:
 
 
 # -- one pass ----------------------------------------------------------------------------------
-def _one_pass(text: str, path: Path, unsafe: bool, settings: Settings,
-              keep: Keep | None) -> tuple[str, list[AppliedFix]] | None:
+def _one_pass(text: str, path: Path, unsafe: bool, settings: Settings, keep: Keep | None,
+              engine) -> tuple[str, list[AppliedFix]] | None:
     if not mentions_streamlit(text):
         return None
     from cachelint.analysis.project import ParseFailure
-    from cachelint.engine import Engine
     from cachelint.rules.stc011_removed_cache_api import removed_api_uses
     from cachelint.rules.stc012_invalid_cache_option import option_problems
     from cachelint.streamlit_model.cache_options import api_for
 
-    engine = Engine(settings)
     codes = {rule.code for rule in engine.rules}
     if not codes.intersection(FIXABLE):
         return None
@@ -170,10 +182,8 @@ def _parses(text: str) -> bool:
     return True
 
 
-def _remaining(text: str, path: Path, settings: Settings, keep: Keep | None):
-    from cachelint.engine import Engine
-
-    found = Engine(settings).check_file(path, text)
+def _remaining(text: str, path: Path, keep: Keep | None, engine):
+    found = engine.check_file(path, text)
     if keep is not None:
         found = [f for f in found if keep(f.code, f.line, text)]
     return found
