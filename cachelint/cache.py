@@ -32,6 +32,7 @@ FORMAT = 1
 MAX_ENTRIES = 50_000
 MAX_FOLDER_FILES = 5000  # as the engine: files looked at when searching a folder for importers
 MAX_DEPENDENCIES = 2000
+PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")  # as the engine's project_top
 
 _IMPORT = re.compile(
     r"^[ \t]*(?:from[ \t]+(?P<dots>\.*)[ \t]*(?P<module>[\w.]*)[ \t]+import[ \t]+"
@@ -105,6 +106,7 @@ class Dependencies:
         self._importers: dict[str, dict[str, list[str]]] = {}  # app root -> module -> importers
         self._listings: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # folder -> (files, dirs)
         self._roots: dict[str, str] = {}
+        self._tops: dict[str, str] = {}
 
     def _listing(self, folder: str) -> tuple[frozenset[str], frozenset[str]]:
         found = self._listings.get(folder)
@@ -138,6 +140,27 @@ class Dependencies:
             self._roots[folder] = root
         return root
 
+    def _has_marker(self, folder: str) -> bool:
+        files, dirs = self._listing(folder)
+        return any(marker in files or marker in dirs for marker in PROJECT_MARKERS)
+
+    def project_top(self, path: str) -> str:
+        """As ``cachelint.analysis.project.project_top``: the project's top folder above the app."""
+        start = self.app_root(path)
+        top = self._tops.get(start)
+        if top is None:
+            top = folder = start
+            for _ in range(6):
+                if self._has_marker(folder):
+                    break
+                parent = os.path.dirname(folder)
+                if parent == folder or not (self._has_marker(parent)
+                                            or any(f.endswith(".py") for f in self._listing(parent)[0])):
+                    break
+                folder = parent
+            top = self._tops[start] = folder
+        return top
+
     def imports(self, path: str) -> list[str]:
         """Project modules ``path`` imports (and the packages they are in)."""
         found = self._imports.get(path)
@@ -161,6 +184,10 @@ class Dependencies:
             roots = [base]
         else:
             roots = [os.path.dirname(importer), self.app_root(importer)]
+            top, folder = self.project_top(importer), roots[-1]
+            while folder != top and folder.startswith(top + os.sep):  # namespace folders up to the top
+                folder = os.path.dirname(folder)
+                roots.append(folder)
         parts = [p for p in name.split(".") if p]
         found: list[str] = []
         for root in dict.fromkeys(roots):
@@ -179,16 +206,18 @@ class Dependencies:
         return found
 
     def importers(self, path: str) -> list[str]:
-        """Files of the app holding ``path`` that import it."""
-        root = self.app_root(path)
-        reverse = self._importers.get(root)
-        if reverse is None:
-            reverse = {}
-            for file in self._python_files(root):
-                for module in self.imports(file):
-                    reverse.setdefault(module, []).append(file)
-            self._importers[root] = reverse
-        return reverse.get(path, [])
+        """Files of the app (and of its project, as the engine looks there too) that import it."""
+        found: list[str] = []
+        for root in dict.fromkeys((self.app_root(path), self.project_top(path))):
+            reverse = self._importers.get(root)
+            if reverse is None:
+                reverse = {}
+                for file in self._python_files(root):
+                    for module in self.imports(file):
+                        reverse.setdefault(module, []).append(file)
+                self._importers[root] = reverse
+            found += [f for f in reverse.get(path, []) if f not in found]
+        return found
 
     def _python_files(self, root: str) -> list[str]:
         """As the engine lists an app's files (same skipped folders, same limit)."""

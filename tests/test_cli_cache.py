@@ -184,3 +184,19 @@ def test_package_fingerprint_follows_the_source() -> None:
     from cachelint.cache import package_fingerprint
 
     assert len(package_fingerprint()) == 64 and package_fingerprint() == package_fingerprint()
+
+
+def test_namespace_package_import_up_to_the_project_top_invalidates(tmp_path: Path) -> None:
+    # myapp/ has no __init__.py: `from myapp.utils.data import Gage` resolves from the
+    # project's top folder (it has pyproject.toml), as the engine resolves it.
+    write(tmp_path, {
+        "pyproject.toml": "",
+        "myapp/app.py": "import streamlit as st\nfrom myapp.utils.data import Gage\n\n\n"
+                        "@st.cache_data\ndef level(gage: Gage) -> float:\n    return gage.value\n",
+        "myapp/utils/data.py": "class Gage:\n    def __init__(self, value):\n        self.value = value\n",
+    })
+    assert summary(check(tmp_path)) == [("app.py", 6, "STC001")]
+    write(tmp_path, {"myapp/utils/data.py": "from dataclasses import dataclass\n\n\n@dataclass(frozen=True)\n"
+                                            "class Gage:\n    value: float\n"})
+    again = check(tmp_path)
+    assert (again.analysed, summary(again)) == (1, [])
