@@ -77,18 +77,27 @@ def _all_sources() -> list[Path]:
 
 
 ALL_SOURCES = _all_sources()
+_ENGINE = []  # one engine per test process, as a --fix run shares one across files
+
+
+def _engine():
+    if not _ENGINE:
+        from cachelint.engine import Engine
+
+        _ENGINE.append(Engine())
+    return _ENGINE[0]
 
 
 @pytest.mark.parametrize("path", ALL_SOURCES, ids=[p.relative_to(TESTS).as_posix() for p in ALL_SOURCES])
 def test_fixing_is_idempotent_and_output_parses(path: Path) -> None:
     data = path.read_bytes()
     for unsafe in (False, True):
-        once, first = fix_bytes(data, path, unsafe, report_remaining=False)
+        once, first = fix_bytes(data, path, unsafe, report_remaining=False, engine=_engine())
         if once == data:
             assert not first.applied
             continue
         ast.parse(once)  # bytes: the coding cookie / BOM is honoured
-        twice, second = fix_bytes(once, path, unsafe, report_remaining=False)
+        twice, second = fix_bytes(once, path, unsafe, report_remaining=False, engine=_engine())
         assert twice == once, path
         assert not second.applied
 
