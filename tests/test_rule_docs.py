@@ -27,3 +27,11 @@ def test_codes_and_names_are_unique() -> None:
 def test_generated_reference_is_up_to_date() -> None:
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rule_reference(), (
         "run: python -m cachelint.docs > docs/rules.md")
+
+
+def test_readme_lists_every_code() -> None:
+    from cachelint.registry import FILE_CODES
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for code, name in [(r.code, r.name) for r in RULES] + list(FILE_CODES.items()):
+        assert f"| {code} | {name} |" in readme, code
