@@ -8,6 +8,7 @@ and in Streamlit's error messages follow these names, so the model keeps them.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import time
@@ -87,7 +88,11 @@ def build_tree(text: str, modname: str, path: Path) -> nodes.Module:
 
 def app_root(path: Path) -> Path:
     """The folder Streamlit puts on sys.path for the app that holds ``path``."""
-    folder = path.parent
+    return _app_root_of_folder(path.parent)
+
+
+@functools.lru_cache(maxsize=4096)  # asked for every import: the file system answers once per folder
+def _app_root_of_folder(folder: Path) -> Path:
     while (folder / "__init__.py").exists() and folder.parent != folder:
         folder = folder.parent
     if folder.name == "pages" and folder.parent != folder:
@@ -98,14 +103,19 @@ def app_root(path: Path) -> Path:
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 
 
-def project_top(path: Path, levels: int = 6) -> Path:
+def project_top(path: Path) -> Path:
+    return _project_top_of_folder(path.parent)
+
+
+@functools.lru_cache(maxsize=4096)
+def _project_top_of_folder(start: Path, levels: int = 6) -> Path:
     """The project's top folder (pyproject.toml, setup.py, .git...), above the app folder.
 
     Apps that import their modules through folders without ``__init__.py`` (namespace
     packages: ``from myapp.utils.data import Gage``) are run with that folder on
     sys.path; without a marker, the app folder itself.
     """
-    folder = app_root(path)
+    folder = _app_root_of_folder(start)
     for _ in range(levels):
         if _has_marker(folder):
             return folder
@@ -190,6 +200,7 @@ class Project:
         self._entry_scripts = entry_scripts
         self.overrides: dict[Path, str] = {}  # unsaved text (stdin, editor buffers)
         self.parse_seconds = 0.0  # time spent parsing, which analysis budgets do not count
+        self._resolved: dict[tuple[Path, str, int], Path | None] = {}  # imports already looked up on disk
 
     # -- files ---------------------------------------------------------------------
     def text(self, path: Path) -> str | None:
@@ -242,6 +253,9 @@ class Project:
         Its override, if any, stays: set or delete ``overrides[path]`` before calling this.
         """
         resolved = path.resolve()
+        self._resolved.clear()  # a new file can change what an import finds
+        _app_root_of_folder.cache_clear()
+        _project_top_of_folder.cache_clear()
         for key in {path, resolved}:
             self._modules.pop(key, None)
             self._texts.pop(key, None)
@@ -368,12 +382,20 @@ class Project:
             while folder != top and top in folder.parents:  # namespace folders up to the top
                 folder = folder.parent
                 roots.append(folder)
+        key = (importer.path.parent, modname, level)
+        if key not in self._resolved:
+            self._resolved[key] = self._find_module_file(modname, roots)
+        found = self._resolved[key]
+        return self.try_module(found) if found is not None else None
+
+    @staticmethod
+    def _find_module_file(modname: str, roots: list[Path]) -> Path | None:
         parts = modname.split(".") if modname else []
         for root in dict.fromkeys(roots):
             candidate = root.joinpath(*parts)
             for path in (candidate.with_suffix(".py") if parts else None, candidate / "__init__.py"):
                 if path is not None and path.is_file():
-                    return self.try_module(path)
+                    return path
         return None
 
     def callers(self, module: Module, names: set[str], on_each: Callable[[], None] = lambda: None) -> list[Module]:
