@@ -465,13 +465,15 @@ class Inferrer:
             return set(self.annotation(stmt.parent.annotation)) if isinstance(owner, Instance) else set()
         return self._binding(stmt, name)
 
-    def instance_attribute_names(self, cls: nodes.ClassDef) -> list[str]:
-        """Fields of instances of ``cls``: annotated class fields, then ``self.x = ...`` names."""
+    def instance_attribute_names(self, cls: nodes.ClassDef, public_only: bool = True) -> list[str]:
+        """Names in an instance's ``__dict__``: annotated fields (not ClassVar), then every
+        ``self.x = ...`` of its methods; ``public_only`` leaves out ``_private`` ones."""
         names: list[str] = []
         for current in self.project_mro(cls):
             for stmt in current.body:
                 if isinstance(stmt, nodes.AnnAssign) and isinstance(stmt.target, nodes.AssignName):
-                    names.append(stmt.target.name)
+                    if "ClassVar" not in stmt.annotation.as_string():
+                        names.append(stmt.target.name)
             for method in current.mymethods():
                 if not method.args.args:
                     continue
@@ -479,7 +481,7 @@ class Inferrer:
                 for node in method.nodes_of_class(nodes.AssignAttr):
                     if isinstance(node.expr, nodes.Name) and node.expr.name == this:
                         names.append(node.attrname)
-        return [n for n in dict.fromkeys(names) if not n.startswith("_")]
+        return [n for n in dict.fromkeys(names) if not (public_only and n.startswith("_"))]
 
     @staticmethod
     def _instance_assignments(cls: nodes.ClassDef, name: str) -> Iterator[nodes.NodeNG]:

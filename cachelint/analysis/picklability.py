@@ -112,20 +112,7 @@ class Picklability:
 
     def attribute_names(self, cls: nodes.ClassDef) -> list[str]:
         """Names in an instance's ``__dict__``: annotated fields and every ``self.x = ...``."""
-        names: list[str] = []
-        for current in self.inferrer.project_mro(cls):
-            for stmt in current.body:
-                if isinstance(stmt, nodes.AnnAssign) and isinstance(stmt.target, nodes.AssignName):
-                    if "ClassVar" not in stmt.annotation.as_string():
-                        names.append(stmt.target.name)
-            for method in current.mymethods():
-                if not method.args.args:
-                    continue
-                this = method.args.args[0].name
-                for node in method.nodes_of_class(nodes.AssignAttr):
-                    if isinstance(node.expr, nodes.Name) and node.expr.name == this:
-                        names.append(node.attrname)
-        return list(dict.fromkeys(names))
+        return self.inferrer.instance_attribute_names(cls, public_only=False)
 
 
 def _in_function(node: nodes.NodeNG) -> bool:
