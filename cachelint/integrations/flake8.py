@@ -92,5 +92,10 @@ class CachelintChecker:
         path = Path(self.filename)
         if self.filename in ("stdin", "-") or not path.exists():
             path = Path.cwd() / "stdin.py"
-        for finding in _shared_engine(self.settings).check_file(path.resolve(), text):
+        try:
+            findings = _shared_engine(self.settings).check_file(path.resolve(), text)
+        except Exception as exc:  # noqa: BLE001 - never take flake8's whole run down with us
+            yield 1, 0, f"STC901 internal error, please report it: {type(exc).__name__}: {exc}", type(self)
+            return
+        for finding in findings:
             yield finding.line, finding.col, finding.flake8_text(), type(self)
