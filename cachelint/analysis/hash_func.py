@@ -486,10 +486,14 @@ def _closest(name: str, candidates: list[str]) -> str | None:
     return matches[0] if matches else None
 
 
-def fields_lambda(classes: list[ClassRef], inferrer: Inferrer) -> str:
-    """``lambda o: (o.a, o.b)`` over the instance attributes of the first class."""
+def fields_lambda(classes: list[ClassRef], inferrer: Inferrer, hashability=None) -> str:
+    """``lambda o: (o.a, o.b)`` over the instance attributes of the first class
+    (with ``hashability``, only those Streamlit can hash: the advice must not fail too)."""
     cls = next((c for c in classes if c.node is not None), None)
     fields = instance_attribute_names(cls, inferrer) if cls else []
+    if hashability is not None and cls is not None:
+        fields = [f for f in fields if not any(hashability.verdict(v).unhashable
+                                               for v in inferrer.attribute(Instance(cls), f))]
     if len(fields) == 1:
         return f"lambda o: o.{fields[0]}"
     if fields:

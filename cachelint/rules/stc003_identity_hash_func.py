@@ -4,10 +4,10 @@ from typing import Iterator
 
 from astroid import nodes
 
-from cachelint.analysis.hash_func import dead_key, failure
+from cachelint.analysis.hash_func import dead_key, failure, fields_lambda
 from cachelint.analysis.hash_funcs import HashFuncsEntry
 from cachelint.analysis.identity import identity_hash, keeps_identity_hash, survives_reruns
-from cachelint.analysis.values import ClassRef, Instance
+from cachelint.analysis.values import Instance
 from cachelint.findings import Confidence, Finding
 from cachelint.rules.base import CachedContext, Rule
 
@@ -63,9 +63,10 @@ class IdentityHashFunc(Rule):
             if failure(entry, ctx) is not None or dead_key(entry, ctx) is not None:
                 continue  # it raises first (STC014), or is never called (STC005)
             label = entry.name or (entry.classes[0].name if entry.classes else entry.key.as_string())
+            example = fields_lambda(entry.classes, ctx.inferrer, ctx.hashability)
             message = (f"hash_funcs entry for '{label}' hashes by identity ({how.description}): the app builds new "
                        f"objects on every rerun, so cached '{ctx.cached.name}' never hits and its cache grows "
-                       f"without bound; hash the value instead, e.g. {self._suggestion(ctx, entry)}")
+                       f"without bound; hash the value instead, e.g. {example}")
             confidence = Confidence.INFERENCE if how.depends_on_class else Confidence.HIGH
             yield self.report(ctx, entry.value, message, confidence)
 
@@ -90,13 +91,3 @@ class IdentityHashFunc(Rule):
                                                     for v in ctx.inferrer.values(site.value_node(name)))
                        for site in ctx.sites for name in site.arguments)
         return all(node is not None and survives_reruns(node, ctx.inferrer) for node in seen)
-
-    @staticmethod
-    def _suggestion(ctx: CachedContext, entry: HashFuncsEntry) -> str:
-        cls: ClassRef | None = next((c for c in entry.classes if c.node is not None), None)
-        fields = ctx.inferrer.instance_attribute_names(cls.node) if cls else []
-        if len(fields) == 1:
-            return f"lambda o: o.{fields[0]}"
-        if fields:
-            return "lambda o: (" + ", ".join(f"o.{f}" for f in fields[:3]) + ")"
-        return "lambda o: (o.field1, o.field2)"
