@@ -31,6 +31,7 @@ SKIPPED_DIRS = frozenset(
 )
 MAX_PROJECT_FILES = 5000  # files indexed per app folder when looking for importers
 MAX_CALLER_FILE_BYTES = 1_000_000
+MAX_CALLER_MODULES = 100  # importers parsed to find the calls of one module's cached functions
 
 
 class ParseFailure(Exception):
@@ -414,4 +415,6 @@ class Project:
                 parsed = self.try_module(path)
                 if parsed is not None and parsed not in found:
                     found.append(parsed)
+                    if len(found) >= MAX_CALLER_MODULES:
+                        break  # bounded work and memory: a library imported everywhere is not an app
         return [module, *found]
