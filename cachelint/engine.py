@@ -176,4 +176,4 @@ def _tune_gc() -> None:
     CPython's default thresholds the collector rescans them constantly (measured: a
     third of the run). Collect young objects far less often; cycles are still freed."""
     if gc.get_threshold()[0] < 50_000:
-        gc.set_threshold(50_000, 50, 100)
+        gc.set_threshold(50_000, 10, 10)
