@@ -15,24 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from cli_helpers import BAD_APP
+
 REPO = Path(__file__).resolve().parent.parent
 
-BAD_APP = '''\
-import streamlit as st
-
-
-class Model:
-    def __init__(self, weight):
-        self.weight = weight
-
-
-@st.cache_data
-def predict(model: Model, x: float) -> float:
-    return model.weight * x
-
-
-st.write(predict(Model(2.0), 3.0))
-'''
 FIXED_APP = BAD_APP.replace("def predict(model: Model", "def predict(_model: Model").replace(
     "return model.weight", "return _model.weight")
 
