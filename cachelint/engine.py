@@ -9,7 +9,6 @@ function is analysed once per run and its findings are handed to the file they a
 from __future__ import annotations
 
 import gc
-import time
 import traceback
 from pathlib import Path
 

@@ -23,6 +23,7 @@ from astroid import nodes
 
 from cachelint.analysis.infer import Inferrer
 from cachelint.analysis.streamlit_calls import StreamlitCalls
+from cachelint.findings import Confidence
 from cachelint.analysis.values import BoundMethod, CacheDecorator, CachedCallable, ClassObject, Function
 
 MAX_DEPTH = 4  # calls from the cached body to the deepest helper followed
@@ -58,6 +59,14 @@ class Reached:
     def chain(self) -> str:
         """``"helper -> render_controls"``: the helpers called, for messages."""
         return " -> ".join(f"'{step.function.name}'" for step in self.via)
+
+    def describe(self, what: str, line: int | None = None) -> tuple[str, Confidence]:
+        """("reads st.session_state", HIGH) in the body itself; through helpers,
+        ("calls 'a' -> 'b', which reads st.session_state (line 12)", INFERENCE)."""
+        if not self.via:
+            return what, Confidence.HIGH
+        where = f" (line {line})" if line is not None else ""
+        return f"calls {self.chain()}, which {what}{where}", Confidence.INFERENCE
 
 
 class Body:

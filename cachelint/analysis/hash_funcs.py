@@ -8,7 +8,7 @@ from astroid import nodes
 
 from cachelint.analysis.discovery import CachedFunction
 from cachelint.analysis.hashability import HashFuncsKeys
-from cachelint.analysis.infer import Inferrer, qualname
+from cachelint.analysis.infer import Inferrer, assigned_values, qualname
 from cachelint.analysis.values import ClassRef
 
 
@@ -24,14 +24,7 @@ def hash_funcs_dict(cached: CachedFunction, inferrer: Inferrer) -> nodes.Dict | 
     """The dict literal given as ``hash_funcs=``, following one name if needed."""
     option = cached.option("hash_funcs")
     if isinstance(option, nodes.Name):
-        try:
-            _, stmts = option.lookup(option.name)
-        except Exception:  # noqa: BLE001 - astroid lookup on odd code
-            return None
-        for stmt in stmts:
-            if isinstance(stmt, nodes.AssignName) and isinstance(stmt.parent, nodes.Assign):
-                option = stmt.parent.value
-                break
+        option = next((v for v in assigned_values(option) if v is not None), None)
     return option if isinstance(option, nodes.Dict) else None
 
 
@@ -104,11 +97,7 @@ def _modules_named(module_name: str, cached: CachedFunction, inferrer: Inferrer)
 def _covers_nothing(key: nodes.NodeNG, inferrer: Inferrer) -> bool:
     """Keys no object's type is ever named after: typing unions (Streamlit files them as "typing.Union")."""
     if isinstance(key, nodes.Name):  # Shape = Union[Square, Circle]
-        try:
-            _, stmts = key.lookup(key.name)
-        except Exception:  # noqa: BLE001 - astroid lookup on odd code
-            stmts = []
-        aliased = [s.parent.value for s in stmts if isinstance(s, nodes.AssignName) and isinstance(s.parent, nodes.Assign)]
+        aliased = assigned_values(key)
         if len(aliased) == 1 and isinstance(aliased[0], (nodes.BinOp, nodes.Subscript)):
             key = aliased[0]
     if isinstance(key, nodes.BinOp) and key.op == "|":

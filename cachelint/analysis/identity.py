@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from astroid import extract_node, nodes
 from astroid.exceptions import AstroidSyntaxError
 
-from cachelint.analysis.infer import Inferrer, returns_of
+from cachelint.analysis.infer import Inferrer, assigned_values, returns_of
 from cachelint.analysis.values import (
     BoundMethod,
     CacheDecorator,
@@ -346,12 +346,8 @@ def survives_reruns(expr: nodes.NodeNG, inferrer: Inferrer) -> bool:
     ``st.session_state``, and globals of imported (non-entry) modules.
     """
     if isinstance(expr, nodes.Name):
-        try:
-            _, stmts = expr.lookup(expr.name)
-        except Exception:  # noqa: BLE001 - astroid lookup on odd code
-            return False
-        assigned = [s.parent.value for s in stmts if isinstance(s, nodes.AssignName) and isinstance(s.parent, nodes.Assign)]
-        return bool(assigned) and len(assigned) == len(stmts) and all(survives_reruns(v, inferrer) for v in assigned)
+        assigned = assigned_values(expr)
+        return bool(assigned) and None not in assigned and all(survives_reruns(v, inferrer) for v in assigned)
     if isinstance(expr, (nodes.Subscript, nodes.Attribute)):
         inner = expr.value if isinstance(expr, nodes.Subscript) else expr.expr
         for value in inferrer.values(inner):

@@ -11,7 +11,6 @@ bounded by a recursion depth and a per-expression value count.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Iterable, Iterator
 
 import astroid
@@ -74,6 +73,17 @@ def returns_of(func: nodes.FunctionDef) -> Iterator[nodes.Return]:
         if isinstance(node, (nodes.FunctionDef, nodes.AsyncFunctionDef, nodes.ClassDef, nodes.Lambda)):
             continue
         stack.extend(node.get_children())
+
+
+def assigned_values(name: nodes.Name) -> list[nodes.NodeNG | None]:
+    """For each binding of ``name`` visible where it stands, the value a plain
+    ``name = value`` assigns (None for any other kind of binding: import, def, loop...)."""
+    try:
+        _, stmts = name.lookup(name.name)
+    except Exception:  # noqa: BLE001 - astroid lookup on odd code
+        return []
+    return [s.parent.value if isinstance(s, nodes.AssignName) and isinstance(s.parent, nodes.Assign) else None
+            for s in stmts]
 
 
 def is_generator(func: nodes.FunctionDef) -> bool:

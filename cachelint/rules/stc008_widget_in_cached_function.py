@@ -4,7 +4,7 @@ from typing import Iterator
 
 from astroid import nodes
 
-from cachelint.findings import Confidence, Finding
+from cachelint.findings import Finding
 from cachelint.rules.base import CachedContext, Rule
 
 
@@ -68,12 +68,7 @@ class WidgetInCachedFunction(Rule):
             if widget is None:
                 continue
             reported.add(reached.anchor)
-            if reached.via:
-                where = f"calls {reached.chain()}, which runs widget {widget.label} (line {reached.node.lineno})"
-                confidence = Confidence.INFERENCE
-            else:
-                where = f"runs widget {widget.label}"
-                confidence = Confidence.HIGH
+            where, confidence = reached.describe(f"runs widget {widget.label}", reached.node.lineno)
             message = (f"cached '{name}' {where}: the widget only runs on a cache miss and Streamlit shows "
                        f"CachedWidgetWarning on every rerun; move the widget out of the cached function and "
                        f"pass its value as an argument")

@@ -4,7 +4,7 @@ from typing import Iterator
 
 from astroid import nodes
 
-from cachelint.findings import Confidence, Finding
+from cachelint.findings import Finding
 from cachelint.rules.base import CachedContext, Rule
 from cachelint.streamlit_model import session
 
@@ -64,12 +64,7 @@ class SessionStateInCache(Rule):
             if read is None:
                 continue
             reported.add(reached.anchor)
-            if reached.via:
-                what = f"calls {reached.chain()}, which reads {read.label} (line {read.node.lineno})"
-                confidence = Confidence.INFERENCE
-            else:
-                what = f"reads {read.label}"
-                confidence = Confidence.HIGH
+            what, confidence = reached.describe(f"reads {read.label}", read.node.lineno)
             message = f"cached '{name}' {what}, which is per session, but {shared}"
             yield self.report(ctx, read.node if not reached.via else reached.anchor, message, confidence)
 

@@ -5,7 +5,7 @@ from typing import Iterator
 from astroid import nodes
 
 from cachelint.analysis.rerun import RerunState
-from cachelint.findings import Confidence, Finding
+from cachelint.findings import Finding
 from cachelint.rules.base import CachedContext, Rule
 
 
@@ -74,12 +74,7 @@ class HiddenGlobalInput(Rule):
             names_seen.add(node.name)
             reported.add((reached.anchor, node.name))
             where = f"line {change.line}" if module is ctx.cached.module else f"{module.path.name}:{change.line}"
-            if reached.via:
-                what = f"calls {reached.chain()}, which reads module-level '{node.name}'"
-                confidence = Confidence.INFERENCE
-            else:
-                what = f"reads module-level '{node.name}'"
-                confidence = Confidence.HIGH
+            what, confidence = reached.describe(f"reads module-level '{node.name}'")
             message = (f"cached '{ctx.cached.name}' {what}, which {change.how} ({where}) and changes between "
                        f"reruns; it is not part of the cache key, so the cached result goes stale: pass "
                        f"'{node.name}' as an argument")

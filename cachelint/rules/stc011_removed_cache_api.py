@@ -8,7 +8,7 @@ from astroid import nodes
 from cachelint.analysis.constants import UNKNOWN, literal
 from cachelint.analysis.infer import Inferrer
 from cachelint.analysis.project import Module
-from cachelint.analysis.values import External, ModuleValue
+from cachelint.analysis.values import ModuleValue
 from cachelint.findings import Finding
 from cachelint.rules.base import ModuleContext, Rule
 from cachelint.streamlit_model.cache_options import NEW_NAMES, REMOVED_APIS, RemovedApi

@@ -4,7 +4,7 @@ from typing import Iterator
 
 from astroid import nodes
 
-from cachelint.analysis.infer import is_generator, returns_of
+from cachelint.analysis.infer import assigned_values, is_generator, returns_of
 from cachelint.analysis.values import Instance, Value
 from cachelint.findings import Confidence, Finding
 from cachelint.rules.base import CachedContext, Rule
@@ -112,12 +112,8 @@ def _background(cached) -> bool:
 def _needs_loop(expr: nodes.NodeNG, ctx: CachedContext) -> bool:
     """The returned value comes straight from ``asyncio.create_task(...)``."""
     if isinstance(expr, nodes.Name):
-        try:
-            _, stmts = expr.lookup(expr.name)
-        except Exception:  # noqa: BLE001 - astroid lookup on odd code
-            return False
-        values = [s.parent.value for s in stmts if isinstance(s, nodes.AssignName) and isinstance(s.parent, nodes.Assign)]
-        return len(values) == 1 and _needs_loop(values[0], ctx)
+        values = assigned_values(expr)
+        return len(values) == 1 and values[0] is not None and _needs_loop(values[0], ctx)
     if isinstance(expr, nodes.Call):
         for callee in ctx.inferrer.values(expr.func):
             if library.canonical(getattr(callee, "qualname", "")) in awaitables.NEEDS_RUNNING_LOOP:
