@@ -257,42 +257,34 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8", "surrogateescape")
 
 
-def _find_rule(code: str):
-    from cachelint.registry import RULES
-
-    for rule in RULES:
-        if code.upper() == rule.code or code == rule.name:
-            return rule
-    return None
-
-
 def _rule(code: str, stdout: TextIO, stderr: TextIO) -> int:
-    from cachelint.registry import FILE_CODES
-    from cachelint.reporting import rule_info
+    from cachelint import catalog
 
-    rule = _find_rule(code)
-    if rule is not None:
-        stdout.write(f"# {rule.name} ({rule.code})\n\nSeverity: {rule.severity}\n\n{rule.docs()}\n")
-        return EXIT_CLEAN
-    if code.upper() in FILE_CODES:
-        info = rule_info(code.upper())
-        stdout.write(f"# {info.name} ({info.code})\n\n{info.summary}.\n")
-        return EXIT_CLEAN
-    stderr.write(f"cachelint: error: no rule '{code}' (see 'cachelint rules')\n")
-    return EXIT_ERROR
+    found = catalog.lookup(code)
+    if found is None:
+        stderr.write(f"cachelint: error: no rule '{code}' (see 'cachelint rules')\n")
+        return EXIT_ERROR
+    fix = {catalog.NO_FIX: "none"}.get(found.fix, f"{found.fix} ({', '.join(found.fix_safety)})")
+    stdout.write(f"# {found.name} ({found.code})\n\nSeverity: {found.severity}\nFix: {fix}\n"
+                 f"Status: {found.status}\n\n{found.documentation}\n")
+    return EXIT_CLEAN
 
 
 def _rules(fmt: str, stdout: TextIO) -> int:
-    from cachelint.registry import RULES
+    from cachelint import catalog
 
     if fmt == "json":
-        json.dump([{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary}
-                   for r in RULES], stdout, indent=2)
+        json.dump([{"code": c.code, "name": c.name, "severity": c.severity, "summary": c.summary,
+                    "fix": c.fix, "fix_safety": list(c.fix_safety), "status": c.status}
+                   for c in catalog.CODES], stdout, indent=2)
         stdout.write("\n")
         return EXIT_CLEAN
-    width = max(len(r.name) for r in RULES)
-    for rule in RULES:
-        stdout.write(f"{rule.code}  {rule.name:<{width}}  {rule.severity:<7}  {rule.summary}\n")
+    width = max(len(c.name) for c in catalog.CODES)
+    stdout.write(f"{'code':<6}  {'name':<{width}}  {'severity':<8}  {'fix':<9}  summary\n")
+    for c in catalog.CODES:
+        fix = "" if not c.fixable else ("yes" if c.fix == catalog.ALWAYS else "sometimes")
+        status = " (preview)" if c.preview else ""
+        stdout.write(f"{c.code:<6}  {c.name:<{width}}  {c.severity:<8}  {fix:<9}  {c.summary}{status}\n")
     return EXIT_CLEAN
 
 

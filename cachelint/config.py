@@ -20,13 +20,13 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
+from cachelint import catalog
 from cachelint.settings import Settings
 
 KNOWN_KEYS = (
     "select", "ignore", "extend-select", "per-file-ignores", "exclude",
     "hashable-types", "unhashable-types", "entry-scripts", "target-streamlit",
 )
-CODE_PREFIX = re.compile(r"^STC[0-9]{0,3}$")
 VERSION = re.compile(r"^[0-9]+\.[0-9]+(\.[0-9]+)?$")
 
 
@@ -59,15 +59,15 @@ class Config:
     def reports(self, code: str, relative: str) -> bool:
         """Is a finding with this code shown for this file?
 
-        ``select`` never hides STC9xx (a file that was not checked, an internal error);
-        ``ignore`` and ``per-file-ignores`` can.
+        The most specific selector wins (``--select STC011 --ignore STC0`` shows STC011).
+        ``select`` never hides the findings about a file itself (STC9xx: not parsed,
+        internal error, over budget); ``ignore`` and ``per-file-ignores`` can.
         """
-        ignored = self.ignore + tuple(self.ignored_for(relative)) if self.per_file_ignores else self.ignore
-        if any(code.startswith(prefix) for prefix in ignored):
-            return False
-        if code.startswith("STC9") or self.settings.select is None:
-            return True
-        return any(code.startswith(prefix) for prefix in self.settings.select)
+        ignored = self.settings.ignore | self.ignored_for(relative) if self.per_file_ignores else self.settings.ignore
+        select = self.settings.select
+        if select is not None and catalog.BY_CODE.get(code, catalog.BY_CODE[catalog.INTERNAL_ERROR]).about_file:
+            select = select | {"ALL"}
+        return catalog.selected(code, select, ignored, self.settings.preview)
 
     def cache_token(self) -> str:
         """What about the configuration changes the engine's findings."""
@@ -190,12 +190,14 @@ def load(start: Path, overrides: Overrides | None = None, config_file: Path | No
 
     for key, codes in (("select", select), ("ignore", ignore), ("extend-select", extend)):
         for code in codes or []:
-            if code != "ALL" and not CODE_PREFIX.match(code):
-                raise ConfigError(f"{key}: '{code}' is not a cachelint code or prefix (such as STC001 or STC)")
+            problem = catalog.unknown_selector(code)
+            if problem:
+                raise ConfigError(f"{key}: {problem}")
     for _, codes in per_file:
         for code in codes:
-            if not CODE_PREFIX.match(code):
-                raise ConfigError(f"per-file-ignores: '{code}' is not a cachelint code or prefix")
+            problem = catalog.unknown_selector(code)
+            if problem:
+                raise ConfigError(f"per-file-ignores: {problem}")
 
     selected: frozenset[str] | None
     if select is None or "ALL" in select:
@@ -209,6 +211,7 @@ def load(start: Path, overrides: Overrides | None = None, config_file: Path | No
         unhashable_types=frozenset(unhashable or []),
         entry_scripts=frozenset(entries),
         target_streamlit=target,
+        target_pandas=installed_major("pandas"),
     )
     return Config(settings=settings, root=root, source=source, exclude=tuple(exclude or ()),
                   per_file_ignores=tuple(per_file), select=tuple(sorted(selected)) if selected else None,
@@ -223,6 +226,17 @@ def installed_streamlit() -> str | None:
         return metadata.version("streamlit")
     except metadata.PackageNotFoundError:
         return None
+
+
+def installed_major(distribution: str) -> int | None:
+    """Major version of an installed distribution, from its metadata; None if absent."""
+    from importlib import metadata
+
+    try:
+        head = metadata.version(distribution).split(".")[0]
+    except (metadata.PackageNotFoundError, ValueError):
+        return None
+    return int(head) if head.isdigit() else None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

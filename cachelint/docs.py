@@ -1,8 +1,8 @@
-"""The rule reference, generated from the rules so that it cannot drift."""
+"""The rule reference, generated from the catalogue and the rules so that it cannot drift."""
 
 from __future__ import annotations
 
-from cachelint.registry import FILE_CODES, RULES
+from cachelint import catalog
 
 REQUIRED_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead")
 
@@ -10,13 +10,15 @@ REQUIRED_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "##
 def rule_reference() -> str:
     parts = ["# cachelint rules", "",
              "Generated from the rule classes (`python -m cachelint.docs > docs/rules.md`).", "",
-             "| code | name | severity | summary |", "|---|---|---|---|"]
-    parts += [f"| [{r.code}](#{r.code.lower()}-{r.name}) | {r.name} | {r.severity} | {r.summary} |" for r in RULES]
-    parts += [f"| {code} | {name} | error | reported about the file itself |" for code, name in FILE_CODES.items()]
-    for rule in RULES:
-        docs = rule.docs()
-        title, _, body = docs.partition("\n")
-        parts += ["", f"## {rule.code} {rule.name}", "", f"*{rule.severity}* — {title}", "",
+             "| code | name | severity | fix | summary |", "|---|---|---|---|---|"]
+    for c in catalog.CODES:
+        fix = {catalog.NO_FIX: ""}.get(c.fix, f"{c.fix} ({', '.join(c.fix_safety)})")
+        status = " (preview)" if c.preview else ""
+        parts.append(f"| [{c.code}](#{c.anchor}) | {c.name} | {c.severity} | {fix} | {c.summary}{status} |")
+    for c in catalog.CODES:
+        title, _, body = c.documentation.partition("\n")
+        status = ", preview: runs only with `--preview`" if c.preview else ""
+        parts += ["", f"## {c.code} {c.name}", "", f"*{c.severity}{status}* — {title}", "",
                   ("\n" + body.strip()).replace("\n## ", "\n### ").strip()]
     return "\n".join(parts) + "\n"
 

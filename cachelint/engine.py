@@ -14,24 +14,26 @@ from pathlib import Path
 
 from astroid import nodes
 
+from cachelint.analysis.context import Analysis, CachedContext, ModuleContext
 from cachelint.analysis.discovery import CachedFunction, discover
 from cachelint.analysis.infer import BudgetExceeded
 from cachelint.analysis.project import Module, ParseFailure, Project
+from cachelint.catalog import BUDGET_EXCEEDED, INTERNAL_ERROR, SYNTAX_ERROR
 from cachelint.findings import Finding
-from cachelint.registry import BUDGET_EXCEEDED, INTERNAL_ERROR, SYNTAX_ERROR, selected
-from cachelint.rules.base import Analysis, CachedContext, ModuleContext, Rule
-from cachelint.source import mentions_streamlit, read_source
+from cachelint.registry import rules_for
+from cachelint.rules.base import Rule
 from cachelint.settings import Settings
-from cachelint.streamlit_model.hashing import model_for
+from cachelint.source import mentions_streamlit, read_source
+from cachelint.streamlit_model import model_for
 
 
 class Engine:
     def __init__(self, settings: Settings = Settings(), project: Project | None = None):
         _tune_gc()
         self.settings = settings
-        self.rules = selected(settings.select, settings.ignore)
+        self.rules = rules_for(settings.select, settings.ignore, settings.preview)
         self.project = project or Project(frozenset(p.resolve() for p in settings.entry_scripts))
-        self.analysis = Analysis(self.project, model_for(settings.target_streamlit),
+        self.analysis = Analysis(self.project, model_for(settings.target_streamlit, settings.target_pandas),
                                  settings.hashable_types, settings.unhashable_types)
         self._discovered: dict[Module, list[CachedFunction]] = {}
         self._findings: dict[nodes.NodeNG, list[Finding]] = {}
@@ -96,13 +98,13 @@ class Engine:
                 found.append(Finding(module.path, 1, 0, INTERNAL_ERROR,
                                      f"internal error in rule {rule.code} ({rule.name}), please report it: "
                                      f"{_describe(exc)}"))
-        return found
+        return self._without_superseded(found)
 
     def cached_functions_seen_from(self, module: Module) -> list[CachedFunction]:
         """Cached functions defined in ``module`` or in the app modules it imports."""
         functions = list(self.discover(module))
-        for imported in self._imports(module):
-            if imported is not module and mentions_streamlit(imported.text):
+        for imported in self.project.imports_of(module):
+            if mentions_streamlit(imported.text):
                 functions.extend(self.discover(imported))
         return functions
 
@@ -110,21 +112,6 @@ class Engine:
         if module not in self._discovered:
             self._discovered[module] = discover(module, self.analysis.inferrer)
         return self._discovered[module]
-
-    def _imports(self, module: Module) -> list[Module]:
-        found: list[Module] = []
-        for node in module.tree.nodes_of_class((nodes.Import, nodes.ImportFrom)):
-            if isinstance(node, nodes.Import):
-                targets = [(name, 0) for name, _ in node.names]
-            else:
-                targets = [(node.modname, node.level or 0)]
-                targets += [(f"{node.modname}.{name}" if node.modname else name, node.level or 0)
-                            for name, _ in node.names]
-            for name, level in targets:
-                imported = self.project.resolve_import(name, module, level)
-                if imported is not None and imported not in found:
-                    found.append(imported)
-        return found
 
     def _check_function(self, cached: CachedFunction) -> list[Finding]:
         if cached.node not in self._findings:
@@ -141,8 +128,15 @@ class Engine:
                     found.append(self._internal_error(cached, rule, "inference recursed too deeply"))
                 except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the run
                     found.append(self._internal_error(cached, rule, _describe(exc)))
-            self._findings[cached.node] = found
+            self._findings[cached.node] = self._without_superseded(found)
         return self._findings[cached.node]
+
+    def _without_superseded(self, found: list[Finding]) -> list[Finding]:
+        """Drop the findings another finding about the same subject makes redundant
+        (a hash_funcs key that never matches: what its function would do is moot)."""
+        superseded = {(code, f.subject) for f in found if f.subject
+                      for rule in self.rules if rule.code == f.code for code in rule.supersedes}
+        return [f for f in found if (f.code, f.subject) not in superseded]
 
     def _over_budget(self, path: Path, line: int, col: int, what: str) -> Finding:
         return Finding(path, line, col, BUDGET_EXCEEDED,

@@ -1,7 +1,12 @@
-"""Every rule, in code order: the one list that drives checks, --select, docs and outputs."""
+"""Every rule, in code order: the one list of rule classes the engine runs.
+
+Names, severities and summaries live in ``cachelint.catalog`` (data, cheap to import);
+this module imports the rules, and astroid with them.
+"""
 
 from __future__ import annotations
 
+from cachelint import catalog
 from cachelint.rules.base import Rule
 from cachelint.rules.stc001_unhashable_argument import UnhashableArgument
 from cachelint.rules.stc002_unhashable_self import UnhashableSelf
@@ -24,21 +29,18 @@ RULES: tuple[Rule, ...] = (UnhashableArgument(), UnhashableSelf(), IdentityHashF
                            RemovedCacheApi(), InvalidCacheOption(), AwaitableFromSyncCache(),
                            FailingHashFunc())
 
-# Diagnostics about the file itself rather than the app's caching.
-SYNTAX_ERROR = "STC900"
-INTERNAL_ERROR = "STC901"
-BUDGET_EXCEEDED = "STC902"
-FILE_CODES = {SYNTAX_ERROR: "file-not-parsed", INTERNAL_ERROR: "internal-error",
-              BUDGET_EXCEEDED: "analysis-budget-exceeded"}
-
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 
 
-def selected(select: frozenset[str] | None = None, ignore: frozenset[str] = frozenset()) -> list[Rule]:
-    """Rules whose code starts with a selected prefix and with no ignored prefix."""
-    def chosen(code: str) -> bool:
-        if select is not None and not any(code.startswith(p) for p in select):
-            return False
-        return not any(code.startswith(p) for p in ignore)
-
-    return [rule for rule in RULES if chosen(rule.code)]
+def rules_for(select: frozenset[str] | None = None, ignore: frozenset[str] = frozenset(),
+              preview: bool = False) -> list[Rule]:
+    """The rules a run needs: the selected ones, and those that supersede a selected one
+    (their findings decide what a selected rule may report, even when not shown)."""
+    chosen = {rule.code for rule in RULES if catalog.selected(rule.code, select, ignore, preview)}
+    needed = set(chosen)
+    while True:
+        more = {rule.code for rule in RULES if rule.supersedes & needed} - needed
+        if not more:
+            break
+        needed |= more
+    return [rule for rule in RULES if rule.code in needed]

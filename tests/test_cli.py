@@ -134,22 +134,27 @@ def test_internal_error_exits_two(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_rule_and_rules(tmp_path: Path) -> None:
-    from cachelint.registry import RULES
+    from cachelint import catalog
 
     result = run(tmp_path, "rule", "STC001")
     assert result.code == 0
-    assert result.out.startswith("# unhashable-argument (STC001)\n\nSeverity: error\n\n")
+    assert result.out.startswith("# unhashable-argument (STC001)\n\nSeverity: error\nFix: none\nStatus: stable\n\n")
     for section in ("## What it does", "## Why is this bad?", "## Example", "## Use instead"):
         assert section in result.out
     assert run(tmp_path, "rule", "stc003").out.startswith("# identity-hash-func (STC003)")
     assert run(tmp_path, "rule", "unhashable-self").out.startswith("# unhashable-self (STC002)")
-    assert run(tmp_path, "rule", "STC900").code == 0
+    assert "Fix: sometimes (safe, unsafe)" in run(tmp_path, "rule", "STC012").out
+    for code in ("STC900", "STC901", "STC902"):  # documented like the rules, not just named
+        about_file = run(tmp_path, "rule", code)
+        assert about_file.code == 0 and "## Why is this bad?" in about_file.out, code
     missing = run(tmp_path, "rule", "STC999")
     assert missing.code == 2 and "no rule 'STC999'" in missing.err
 
-    listing = run(tmp_path, "rules").out.splitlines()
-    assert [line.split()[0] for line in listing] == [rule.code for rule in RULES]
+    header, *listing = run(tmp_path, "rules").out.splitlines()
+    assert header.split()[:5] == ["code", "name", "severity", "fix", "summary"]
+    assert [line.split()[0] for line in listing] == [c.code for c in catalog.CODES]
     assert listing[0].split()[1] == "unhashable-argument"
+    assert [line.split()[0] for line in listing if "  sometimes  " in line] == ["STC011", "STC012"]
 
 
 def test_no_arguments_prints_help(tmp_path: Path) -> None:

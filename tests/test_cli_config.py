@@ -52,6 +52,26 @@ def test_select_extend_select_and_ignore(tmp_path: Path) -> None:
     assert codes(run(tmp_path, "check", "--format", "concise", "--no-cache", "--isolated")) == ["STC001", "STC003"]
 
 
+@pytest.mark.parametrize("flags, shown", [
+    (["--select", "STC001", "--ignore", "STC0"], ["STC001"]),  # the more specific selector wins, as in flake8
+    (["--select", "STC0", "--ignore", "STC001"], ["STC003"]),
+    (["--select", "STC00", "--ignore", "STC00"], []),  # a tie: ignored, as in flake8
+    (["--ignore", "STC003"], ["STC001"]),
+    (["--select", "ALL", "--ignore", "STC0"], []),
+])
+def test_the_most_specific_selector_wins(tmp_path: Path, flags: list[str], shown: list[str]) -> None:
+    write(tmp_path, {"app.py": BAD_APP, "shop.py": IDENTITY_APP})
+    assert codes(run(tmp_path, "check", "--format", "concise", "--no-cache", "--isolated", *flags)) == shown
+
+
+@pytest.mark.parametrize("flag", ["--select", "--ignore", "--extend-select"])
+def test_unknown_codes_are_an_error(tmp_path: Path, flag: str) -> None:
+    write(tmp_path, {"app.py": BAD_APP})
+    result = run(tmp_path, "check", "--no-cache", "--isolated", flag, "STC999")
+    assert result.code == 2 and "'STC999' matches no cachelint code" in result.err
+    assert result.out == ""
+
+
 def test_per_file_ignores_and_exclude(tmp_path: Path) -> None:
     write(tmp_path, {
         "pyproject.toml": '[tool.cachelint]\nexclude = ["legacy"]\n'
@@ -87,6 +107,8 @@ def test_unknown_key_is_an_error_naming_it(tmp_path: Path) -> None:
     ('target-streamlit = "latest"', "'latest' is not a version"),
     ('per-file-ignores = ["x"]', "'per-file-ignores' must be a table"),
     ('ignore = ["W605"]', "'W605' is not a cachelint code"),
+    ('select = ["STC999"]', "'STC999' matches no cachelint code"),
+    ('[tool.cachelint.per-file-ignores]\n"a.py" = ["STC95"]', "'STC95' matches no cachelint code"),
     ('select = [', "not valid TOML"),
 ])
 def test_bad_values_are_errors(tmp_path: Path, body: str, message: str) -> None:

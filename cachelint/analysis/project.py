@@ -389,6 +389,22 @@ class Project:
         found = self._resolved[key]
         return self.try_module(found) if found is not None else None
 
+    def imports_of(self, module: Module) -> list[Module]:
+        """The app modules ``module`` imports (``from pkg import mod`` counts ``pkg`` and ``pkg.mod``)."""
+        found: list[Module] = []
+        for node in module.tree.nodes_of_class((nodes.Import, nodes.ImportFrom)):
+            if isinstance(node, nodes.Import):
+                targets = [(name, 0) for name, _ in node.names]
+            else:
+                targets = [(node.modname, node.level or 0)]
+                targets += [(f"{node.modname}.{name}" if node.modname else name, node.level or 0)
+                            for name, _ in node.names if name != "*"]
+            for name, level in targets:
+                imported = self.resolve_import(name, module, level)
+                if imported is not None and imported is not module and imported not in found:
+                    found.append(imported)
+        return found
+
     @staticmethod
     def _find_module_file(modname: str, roots: list[Path]) -> Path | None:
         parts = modname.split(".") if modname else []

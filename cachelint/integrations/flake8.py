@@ -45,6 +45,12 @@ def _installed_streamlit() -> str | None:
     return installed_streamlit()
 
 
+def _installed_major(distribution: str) -> int | None:
+    from cachelint.config import installed_major
+
+    return installed_major(distribution)
+
+
 class CachelintChecker:
     name = "cachelint"
     version = __version__
@@ -83,6 +89,7 @@ class CachelintChecker:
             entry_scripts=frozenset(Path(p).resolve()
                                     for p in getattr(options, "cachelint_entry_scripts", None) or ()),
             target_streamlit=target,
+            target_pandas=_installed_major("pandas"),
         )
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:

@@ -35,14 +35,14 @@ from typing import Callable, Iterable, Sequence
 
 from astroid import nodes
 
-from cachelint import __version__
+from cachelint import __version__, catalog
 from cachelint.analysis.project import Module, Project
 from cachelint.engine import Engine
 from cachelint.findings import Finding
 from cachelint import config as _config
 from cachelint.files import matches, relative_posix
 from cachelint.noqa import NOQA_INLINE, Noqa
-from cachelint.registry import BY_CODE, SYNTAX_ERROR
+from cachelint.catalog import SYNTAX_ERROR
 from cachelint.settings import Settings
 
 log = logging.getLogger("cachelint.lsp")
@@ -57,18 +57,15 @@ RULES_DOC = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
 
 def rule_doc_url(code: str) -> str | None:
     """Where a rule is documented: its section of docs/rules.md (None: no section)."""
-    rule = BY_CODE.get(code)
-    if rule is None or not RULES_DOC.is_file():
+    found = catalog.BY_CODE.get(code)
+    if found is None or not RULES_DOC.is_file():
         return None
-    return f"{RULES_DOC.as_uri()}#{rule.code.lower()}-{rule.name}"
+    return f"{RULES_DOC.as_uri()}#{found.anchor}"
 
 
 def severity_of(code: str) -> str:
-    """"error" or "warning": the rule's; STC900 (not parsed) is an error, other STC9xx warnings."""
-    rule = BY_CODE.get(code)
-    if rule is not None:
-        return rule.severity
-    return "error" if code == SYNTAX_ERROR else "warning"
+    """"error" or "warning", as the catalogue says (the same in every output)."""
+    return catalog.severity(code)
 
 
 def noqa_filter(text: str) -> Callable[[str, int], bool]:

@@ -25,8 +25,8 @@ from pylint.checkers import BaseChecker
 from pylint.constants import WarningScope
 from pylint.interfaces import HIGH, INFERENCE
 
+from cachelint import catalog
 from cachelint.findings import Confidence
-from cachelint.registry import FILE_CODES, INTERNAL_ERROR, RULES, SYNTAX_ERROR
 from cachelint.source import decode
 
 if TYPE_CHECKING:
@@ -34,31 +34,27 @@ if TYPE_CHECKING:
     from pylint.lint import PyLinter
 
 CHECKER_ID = "95"
-_FATAL = {SYNTAX_ERROR, INTERNAL_ERROR}
+_FATAL = {catalog.SYNTAX_ERROR, catalog.INTERNAL_ERROR}
 
 
 def pylint_id(code: str) -> str:
     """The pylint message id of an STC code: ``STC001`` -> ``E9501``."""
+    found = catalog.BY_CODE[code]
     number = int(code[3:])
-    rule = next((r for r in RULES if r.code == code), None)
-    if rule is not None:
+    if not found.about_file:
         if not 1 <= number <= 89:
             raise ValueError(f"{code}: rule numbers 001-089 map into pylint's {CHECKER_ID}xx block")
-        category = "E" if rule.severity == "error" else "W"
+        category = "E" if found.severity == catalog.ERROR else "W"
         return f"{category}{CHECKER_ID}{number:02d}"
-    if code in FILE_CODES:
-        if not 900 <= number <= 909:
-            raise ValueError(f"{code}: file codes STC900-STC909 map to {CHECKER_ID}90-{CHECKER_ID}99")
-        category = "F" if code in _FATAL else "W"
-        return f"{category}{CHECKER_ID}9{number - 900}"
-    raise KeyError(code)
+    if not 900 <= number <= 909:
+        raise ValueError(f"{code}: file codes STC900-STC909 map to {CHECKER_ID}90-{CHECKER_ID}99")
+    category = "F" if code in _FATAL else ("E" if found.severity == catalog.ERROR else "W")
+    return f"{category}{CHECKER_ID}9{number - 900}"
 
 
 def pylint_symbol(code: str) -> str:
-    for rule in RULES:
-        if rule.code == code:
-            return rule.name
-    return f"cachelint-{FILE_CODES[code]}"
+    found = catalog.BY_CODE[code]
+    return f"cachelint-{found.name}" if found.about_file else found.name
 
 
 def message_table() -> dict[str, tuple[str, str, str, dict]]:
@@ -67,15 +63,10 @@ def message_table() -> dict[str, tuple[str, str, str, dict]]:
     Findings come with a line and columns, not with one of pylint's nodes: LINE scope.
     """
     line = {"scope": WarningScope.LINE}
-    table = {}
-    for rule in RULES:
-        table[pylint_id(rule.code)] = ("%s", rule.name, f"{rule.code}: {rule.summary}", line)
-    for code, name in FILE_CODES.items():
-        table[pylint_id(code)] = ("%s", pylint_symbol(code), f"{code}: {name.replace('-', ' ')} (cachelint)", line)
-    return table
+    return {pylint_id(c.code): ("%s", pylint_symbol(c.code), f"{c.code}: {c.summary}", line) for c in catalog.CODES}
 
 
-SYMBOLS = {code: pylint_symbol(code) for code in [r.code for r in RULES] + list(FILE_CODES)}
+SYMBOLS = {c.code: pylint_symbol(c.code) for c in catalog.CODES}
 _CONFIDENCE = {Confidence.HIGH: HIGH, Confidence.INFERENCE: INFERENCE}
 
 _engine = None

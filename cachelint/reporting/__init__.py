@@ -12,29 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, TextIO
 
-from cachelint.runner import Report
+from cachelint import catalog
+from cachelint.findings import Report
 
-FILE_CODE_SUMMARIES = {
-    "STC900": "File that could not be read or parsed, so it was not checked",
-    "STC901": "Internal error in cachelint",
-}
-
-
-@dataclass(frozen=True)
-class RuleInfo:
-    code: str
-    name: str
-    severity: str  # "error" or "warning"
-    summary: str
-
-
-def rule_info(code: str) -> RuleInfo:
-    from cachelint.registry import BY_CODE, FILE_CODES  # imports the rules: only when asked
-
-    rule = BY_CODE.get(code)
-    if rule is not None:
-        return RuleInfo(code, rule.name, rule.severity, rule.summary)
-    return RuleInfo(code, FILE_CODES.get(code, "unknown"), "error", FILE_CODE_SUMMARIES.get(code, code))
+def rule_info(code: str) -> catalog.Code:
+    """The catalogue row of a code (an unknown code gets a row saying so)."""
+    return catalog.BY_CODE.get(code) or catalog.Code(code, "unknown", catalog.ERROR, code)
 
 
 @dataclass

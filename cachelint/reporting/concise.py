@@ -6,7 +6,7 @@ from typing import TextIO
 
 from cachelint.reporting import Options
 from cachelint.reporting.text import header, statistics
-from cachelint.runner import Report
+from cachelint.findings import Report
 
 
 def render(report: Report, out: TextIO, options: Options) -> None:

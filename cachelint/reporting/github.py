@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from cachelint.reporting import Options, display_path, rule_info
-from cachelint.runner import Report
+from cachelint.findings import Report
 
 
 def escape_data(text: str) -> str:

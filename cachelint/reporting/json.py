@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 from cachelint import __version__
 from cachelint.reporting import Options, counts_by_code, display_path, rule_info
-from cachelint.runner import Report
+from cachelint.findings import Report
 
 SCHEMA_VERSION = 1
 

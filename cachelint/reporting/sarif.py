@@ -22,9 +22,9 @@ from urllib.parse import quote
 
 from cachelint import __version__
 from cachelint.findings import Finding
-from cachelint.registry import FILE_CODES, RULES
+from cachelint import catalog
 from cachelint.reporting import Options, char_offset, line_text, rule_info, utf16_offset
-from cachelint.runner import Report
+from cachelint.findings import Report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning"}
@@ -38,28 +38,18 @@ def section(doc: str, title: str) -> str:
 
 def rules() -> list[dict[str, Any]]:
     found = []
-    for rule in RULES:
-        doc = rule.docs()
-        what = section(doc, "What it does") or rule.summary
+    for code in catalog.CODES:
+        doc = code.documentation
+        what = section(doc, "What it does") or code.summary
         found.append({
-            "id": rule.code,
-            "name": rule.name,
-            "shortDescription": {"text": rule.summary},
+            "id": code.code,
+            "name": code.name,
+            "shortDescription": {"text": code.summary},
             "fullDescription": {"text": " ".join(what.split())},
             "help": {"text": doc, "markdown": doc},
-            "defaultConfiguration": {"level": LEVELS.get(rule.severity, "warning")},
-            "properties": {"tags": ["streamlit", "caching", "correctness"], "precision": "high"},
-        })
-    for code, name in FILE_CODES.items():
-        info = rule_info(code)
-        found.append({
-            "id": code,
-            "name": name,
-            "shortDescription": {"text": info.summary},
-            "fullDescription": {"text": info.summary},
-            "help": {"text": info.summary},
-            "defaultConfiguration": {"level": "error"},
-            "properties": {"tags": ["cachelint"]},
+            "defaultConfiguration": {"level": LEVELS[code.severity]},
+            "properties": {"tags": ["streamlit", "caching", "cachelint" if code.about_file else "correctness"],
+                           "precision": "high"},
         })
     return found
 

@@ -15,7 +15,7 @@ from typing import TextIO
 
 from cachelint.findings import Finding
 from cachelint.reporting import Options, char_offset, counts_by_code, display_path, line_text, rule_info
-from cachelint.runner import Report
+from cachelint.findings import Report
 
 BOLD, RED, YELLOW, CYAN, BLUE, RESET = "\033[1m", "\033[31m", "\033[33m", "\033[36m", "\033[34m", "\033[0m"
 TAB = "    "

@@ -1,80 +1,47 @@
-"""What every rule shares: its identity, its docs, and how it reports."""
+"""What every rule shares: its identity (from the catalogue), its docs and examples, how
+it reports, and which other findings it makes redundant."""
 
 from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass
-from functools import cached_property
 from typing import ClassVar, Iterator
 
 from astroid import nodes
 
-from cachelint.analysis.body import Body
-from cachelint.analysis.callsites import CallSite, CallSiteIndex
-from cachelint.analysis.discovery import CachedFunction
-from cachelint.analysis.hash_funcs import HashFuncsEntry, covered_keys, entries
-from cachelint.analysis.hashability import Hashability, HashFuncsKeys
-from cachelint.analysis.infer import Inferrer
-from cachelint.analysis.project import Module, Project
-from cachelint.findings import Confidence, Finding
-from cachelint.streamlit_model.hashing import HasherModel
+from cachelint import catalog
+from cachelint.analysis.context import CachedContext, ModuleContext
+from cachelint.findings import Confidence, Finding, Fix, Related
 
 
-class Analysis:
-    """The state one run shares between files: parsed modules, inference, call sites."""
+@dataclass(frozen=True)
+class Example:
+    """A runnable example of a rule: an app's source.
 
-    def __init__(self, project: Project, model: HasherModel, hashable_types: frozenset[str] = frozenset(),
-                 unhashable_types: frozenset[str] = frozenset()):
-        self.project = project
-        self.inferrer = Inferrer(project)
-        self.hashability = Hashability(self.inferrer, model, hashable_types, unhashable_types)
-        self.call_sites = CallSiteIndex(project, self.inferrer)
+    An invalid example marks each line the rule reports with ``# expect: STC0NN`` (as
+    the fixtures do); a valid one has no marker. ``fixed`` is the source ``cachelint
+    check --fix`` makes of it (``unsafe_fixed`` with ``--unsafe-fixes``).
+    ``target_streamlit`` runs it against another release than the latest.
+    """
 
-
-@dataclass
-class CachedContext:
-    """One cached function, with what rules ask about it computed once."""
-
-    cached: CachedFunction
-    analysis: Analysis
+    source: str
+    fixed: str | None = None
+    unsafe_fixed: str | None = None
+    target_streamlit: str | None = None
 
     @property
-    def inferrer(self) -> Inferrer:
-        return self.analysis.inferrer
-
-    @property
-    def hashability(self) -> Hashability:
-        return self.analysis.hashability
-
-    @cached_property
-    def sites(self) -> list[CallSite]:
-        return self.analysis.call_sites.sites(self.cached)
-
-    @cached_property
-    def hash_funcs(self) -> list[HashFuncsEntry]:
-        return entries(self.cached, self.inferrer)
-
-    @cached_property
-    def keys(self) -> HashFuncsKeys | None:
-        return covered_keys(self.cached, self.inferrer)
-
-    @cached_property
-    def body(self) -> Body:
-        """What the cached body runs, through the app's own helpers."""
-        return Body(self.cached.node, self.inferrer)
+    def text(self) -> str:
+        return inspect.cleandoc(self.source) + "\n"
 
 
-@dataclass
-class ModuleContext:
-    """One module, for rules about the module as a whole (removed APIs, imports)."""
+class _CatalogField:
+    """A class attribute read from the catalogue row of the rule's code."""
 
-    module: Module
-    analysis: Analysis
-    cached_functions: list[CachedFunction]
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
 
-    @property
-    def inferrer(self) -> Inferrer:
-        return self.analysis.inferrer
+    def __get__(self, instance: object, owner: type) -> str:
+        return getattr(catalog.BY_CODE[owner.code], self.name)
 
 
 class Rule:
@@ -82,13 +49,19 @@ class Rule:
 
     A rule implements ``check`` (called once per cached function, for functions of
     the file and of the app modules it imports) and/or ``check_module`` (called once
-    per checked file).
+    per checked file). It reports through ``report``, with the fix when it has one.
+    ``supersedes`` names codes whose findings about the same subject (``report(...,
+    subject=...)``) this rule's finding makes redundant: the engine drops them, in one
+    place, and runs this rule whenever one of them is selected.
     """
 
     code: ClassVar[str]
-    name: ClassVar[str]
-    severity: ClassVar[str] = "error"  # "error" or "warning"
-    summary: ClassVar[str]
+    name = _CatalogField()
+    severity = _CatalogField()
+    summary = _CatalogField()
+    supersedes: ClassVar[frozenset[str]] = frozenset()
+    VALID: ClassVar[tuple[Example, ...]] = ()
+    INVALID: ClassVar[tuple[Example, ...]] = ()
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         return iter(())
@@ -97,15 +70,22 @@ class Rule:
         return iter(())
 
     def report(self, ctx: CachedContext | ModuleContext, node: nodes.NodeNG, message: str,
-               confidence: Confidence = Confidence.HIGH, line: int | None = None,
-               col: int | None = None) -> Finding:
-        module = ctx.analysis.project.module_of(node) or getattr(ctx, "module", None) or ctx.cached.module
+               confidence: Confidence = Confidence.HIGH, line: int | None = None, col: int | None = None, *,
+               fix: Fix | None = None, related: tuple[Related, ...] = (),
+               subject: nodes.NodeNG | None = None) -> Finding:
+        module = ctx.project.module_of(node) or ctx.module
         line = line or node.lineno or 1
         col = node.col_offset or 0 if col is None else col
         return Finding(module.path, line, col, self.code, message,
                        end_line=getattr(node, "end_lineno", None) or line,
-                       end_col=getattr(node, "end_col_offset", None) or col, confidence=confidence)
+                       end_col=getattr(node, "end_col_offset", None) or col, confidence=confidence,
+                       fix=fix, related=related, subject=_subject_key(subject) if subject is not None else "")
 
     @classmethod
     def docs(cls) -> str:
         return inspect.cleandoc(cls.__doc__ or "")
+
+
+def _subject_key(node: nodes.NodeNG) -> str:
+    """A picklable name for the node a finding is about (for ``supersedes``)."""
+    return f"{node.root().file}:{node.lineno}:{node.col_offset}:{type(node).__name__}"

@@ -23,3 +23,7 @@ def fix_hint(culprit: Value | None, param: str) -> str:
     if isinstance(culprit, (Function, BoundMethod)):
         return f"pass the data the function needs instead, or rename it '_{param}'"
     return f"rename it '_{param}'"
+
+
+def article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"

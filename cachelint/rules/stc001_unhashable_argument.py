@@ -3,7 +3,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from cachelint.findings import Confidence, Finding
-from cachelint.rules.base import CachedContext, Rule
+from cachelint.analysis.context import CachedContext
+from cachelint.rules.base import Rule
 from cachelint.rules.messages import culprit_phrase, fix_hint, type_name
 
 
@@ -45,8 +46,6 @@ class UnhashableArgument(Rule):
     """
 
     code = "STC001"
-    name = "unhashable-argument"
-    summary = "Argument Streamlit cannot hash"
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         cached, inferrer = ctx.cached, ctx.inferrer

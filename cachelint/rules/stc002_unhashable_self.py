@@ -4,7 +4,8 @@ from typing import Iterator
 
 from cachelint.analysis.values import Instance
 from cachelint.findings import Confidence, Finding
-from cachelint.rules.base import CachedContext, Rule
+from cachelint.analysis.context import CachedContext
+from cachelint.rules.base import Rule
 from cachelint.rules.messages import type_name
 
 
@@ -46,8 +47,6 @@ class UnhashableSelf(Rule):
     """
 
     code = "STC002"
-    name = "unhashable-self"
-    summary = "Cached method whose self Streamlit cannot hash"
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         cached = ctx.cached

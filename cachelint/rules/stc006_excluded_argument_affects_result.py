@@ -10,7 +10,8 @@ from cachelint.analysis.infer import decorator_names
 from cachelint.analysis.provenance import Provenance
 from cachelint.analysis.values import ClassObject, External, Instance, Value
 from cachelint.findings import Confidence, Finding
-from cachelint.rules.base import CachedContext, Rule
+from cachelint.analysis.context import CachedContext
+from cachelint.rules.base import Rule
 from cachelint.rules.messages import type_name
 from cachelint.streamlit_model import excluded, library
 
@@ -63,9 +64,6 @@ class ExcludedArgumentAffectsResult(Rule):
     """
 
     code = "STC006"
-    name = "excluded-argument-affects-result"
-    severity = "warning"
-    summary = "Parameter left out of the cache key that decides the result"
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         cached = ctx.cached

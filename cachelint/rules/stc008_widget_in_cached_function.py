@@ -5,7 +5,8 @@ from typing import Iterator
 from astroid import nodes
 
 from cachelint.findings import Finding
-from cachelint.rules.base import CachedContext, Rule
+from cachelint.analysis.context import CachedContext
+from cachelint.rules.base import Rule
 
 
 class WidgetInCachedFunction(Rule):
@@ -54,8 +55,6 @@ class WidgetInCachedFunction(Rule):
     """
 
     code = "STC008"
-    name = "widget-in-cached-function"
-    summary = "Widget command inside a cached function"
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         calls = ctx.body.streamlit

@@ -5,7 +5,8 @@ from typing import Iterator
 from astroid import nodes
 
 from cachelint.findings import Finding
-from cachelint.rules.base import CachedContext, Rule
+from cachelint.analysis.context import CachedContext
+from cachelint.rules.base import Rule
 from cachelint.streamlit_model import session
 
 
@@ -47,8 +48,6 @@ class SessionStateInCache(Rule):
     """
 
     code = "STC009"
-    name = "session-state-in-cache"
-    summary = "Globally cached function reads per-session state"
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         shared = self._shared_across_sessions(ctx)

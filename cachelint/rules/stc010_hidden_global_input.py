@@ -6,7 +6,8 @@ from astroid import nodes
 
 from cachelint.analysis.rerun import RerunState
 from cachelint.findings import Finding
-from cachelint.rules.base import CachedContext, Rule
+from cachelint.analysis.context import CachedContext
+from cachelint.rules.base import Rule
 
 
 class HiddenGlobalInput(Rule):
@@ -52,9 +53,6 @@ class HiddenGlobalInput(Rule):
     """
 
     code = "STC010"
-    name = "hidden-global-input"
-    severity = "warning"
-    summary = "Cached function reads a module-level name that changes between reruns"
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         rerun = RerunState(ctx.body.streamlit)

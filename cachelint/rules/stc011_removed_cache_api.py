@@ -10,7 +10,8 @@ from cachelint.analysis.infer import Inferrer
 from cachelint.analysis.project import Module
 from cachelint.analysis.values import ModuleValue
 from cachelint.findings import Finding
-from cachelint.rules.base import ModuleContext, Rule
+from cachelint.analysis.context import ModuleContext
+from cachelint.rules.base import Rule
 from cachelint.streamlit_model.cache_options import NEW_NAMES, REMOVED_APIS, RemovedApi
 
 STREAMLIT = "streamlit"
@@ -172,8 +173,6 @@ class RemovedCacheApi(Rule):
     """
 
     code = "STC011"
-    name = "removed-cache-api"
-    summary = "st.cache / st.experimental_memo / st.experimental_singleton: removed from Streamlit"
 
     def check_module(self, ctx: ModuleContext) -> Iterator[Finding]:
         for use in removed_api_uses(ctx.module, ctx.inferrer):

@@ -12,7 +12,8 @@ from cachelint.analysis.infer import Inferrer
 from cachelint.analysis.project import Module
 from cachelint.analysis.values import BoundMethod, CacheDecorator, Function, Instance
 from cachelint.findings import Finding
-from cachelint.rules.base import ModuleContext, Rule
+from cachelint.analysis.context import ModuleContext
+from cachelint.rules.base import Rule
 from cachelint.streamlit_model.cache_options import LATEST, NEW_NAMES, REMOVED_KEYWORDS, CacheApiModel
 from cachelint.streamlit_model.durations import is_bare_number, parse_ttl_string
 
@@ -307,8 +308,6 @@ class InvalidCacheOption(Rule):
     """
 
     code = "STC012"
-    name = "invalid-cache-option"
-    summary = "Cache decorator option Streamlit rejects or that makes the cache useless"
 
     def check_module(self, ctx: ModuleContext) -> Iterator[Finding]:
         for problem in option_problems(ctx.module, ctx.inferrer):

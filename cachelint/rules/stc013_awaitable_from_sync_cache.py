@@ -7,7 +7,8 @@ from astroid import nodes
 from cachelint.analysis.infer import assigned_values, is_generator, returns_of
 from cachelint.analysis.values import Instance, Value
 from cachelint.findings import Confidence, Finding
-from cachelint.rules.base import CachedContext, Rule
+from cachelint.analysis.context import CachedContext
+from cachelint.rules.base import Rule
 from cachelint.streamlit_model import awaitables, library
 
 
@@ -53,8 +54,6 @@ class AwaitableFromSyncCache(Rule):
     """
 
     code = "STC013"
-    name = "awaitable-from-sync-cache"
-    summary = "Cached function returning an awaitable, or async code Streamlit's caches reject"
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         cached = ctx.cached

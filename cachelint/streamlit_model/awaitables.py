@@ -35,7 +35,15 @@ STREAMLIT_1_67 = AsyncSupport(
     sync_awaitable_error="CachedFunctionReturnedAwaitableError",
 )
 
+MODELS = {model.streamlit: model for model in (STREAMLIT_1_67,)}
 LATEST = STREAMLIT_1_67
+
+
+def support_for(version: str | None) -> AsyncSupport:
+    """The async facts of a Streamlit version ("1.67", "1.67.0"); the latest for unknown ones."""
+    if version:
+        return MODELS.get(".".join(version.split(".")[:2]), LATEST)
+    return LATEST
 
 # Classes whose instances ``inspect.isawaitable`` accepts (canonical names). App
 # classes count too when they (or an app base) define ``__await__``.

@@ -4,13 +4,11 @@ Streamlit matches an entry by ``type(obj).__module__ + "." + type(obj).__qualnam
 (``streamlit.type_util.get_fqn_type``), which is often not the name an app imports
 the class by, and which some libraries change between releases: pandas 3 moved the
 ``__module__`` of its public classes from ``pandas.core.frame`` to ``pandas``.
-Read from the installed libraries' metadata, never by importing them.
+Which major version the app runs with is part of the target model
+(``StreamlitModel.pandas_major``), never read from the linting environment here.
 """
 
 from __future__ import annotations
-
-import functools
-import importlib.metadata
 
 # Classes whose runtime name depends on the library's major version:
 # public spelling -> ((first major version, runtime name), ...), newest first.
@@ -59,22 +57,12 @@ MODULE_ALIASES: dict[str, str] = {
 }
 
 
-@functools.lru_cache(maxsize=None)
-def installed_major(distribution: str) -> int | None:
-    """Major version of an installed distribution, from its metadata; None if absent."""
-    try:
-        version = importlib.metadata.version(distribution)
-    except (importlib.metadata.PackageNotFoundError, ValueError):
-        return None
-    head = version.split(".")[0]
-    return int(head) if head.isdigit() else None
-
-
-def runtime_name(public: str) -> str | None:
-    """The name Streamlit sees for the library class spelled ``public``, if known."""
+def runtime_name(public: str, majors: dict[str, int | None]) -> str | None:
+    """The name Streamlit sees for the library class spelled ``public``, if known;
+    ``majors`` gives the major version of each library the app runs with."""
     public = VERSIONED_SPELLINGS.get(public, public)
     if public in VERSIONED_NAMES:
-        major = installed_major(public.split(".")[0])
+        major = majors.get(public.split(".")[0])
         if major is None:
             return None
         for first, name in VERSIONED_NAMES[public]:

@@ -1,0 +1,120 @@
+"""What rules are handed: the state one run shares, one module, one cached function.
+
+``Analysis`` holds what every file of a run shares (parsed modules, inference, call
+sites, the Streamlit model of the target). A ``CachedContext`` is one cached function
+with the answers rules ask about it computed once; a ``ModuleContext`` is one checked
+module. Both memoise analyses that several rules share (``memo``), so that one rule
+never calls another's predicates to find out what it already knows.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any, Callable, Hashable, TypeVar
+
+from cachelint.analysis.body import Body
+from cachelint.analysis.callsites import CallSite, CallSiteIndex
+from cachelint.analysis.discovery import CachedFunction
+from cachelint.analysis.hash_funcs import HashFuncsEntry, covered_keys, entries
+from cachelint.analysis.hashability import Hashability, HashFuncsKeys
+from cachelint.analysis.infer import Inferrer
+from cachelint.analysis.project import Module, Project
+from cachelint.streamlit_model import StreamlitModel
+
+T = TypeVar("T")
+MAX_SCOPE_MODULES = 64
+
+
+class Analysis:
+    """The state one run shares between files: parsed modules, inference, call sites."""
+
+    def __init__(self, project: Project, model: StreamlitModel, hashable_types: frozenset[str] = frozenset(),
+                 unhashable_types: frozenset[str] = frozenset()):
+        self.project = project
+        self.model = model
+        self.inferrer = Inferrer(project)
+        self.hashability = Hashability(self.inferrer, model.hasher, hashable_types, unhashable_types)
+        self.call_sites = CallSiteIndex(project, self.inferrer)
+
+
+class _Context:
+    def __init__(self, analysis: Analysis):
+        self.analysis = analysis
+        self._memo: dict[Hashable, Any] = {}
+
+    @property
+    def inferrer(self) -> Inferrer:
+        return self.analysis.inferrer
+
+    @property
+    def model(self) -> StreamlitModel:
+        return self.analysis.model
+
+    @property
+    def project(self) -> Project:
+        return self.analysis.project
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, once per context and key: shared by the rules that ask."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+
+class CachedContext(_Context):
+    """One cached function, with what rules ask about it computed once."""
+
+    def __init__(self, cached: CachedFunction, analysis: Analysis):
+        super().__init__(analysis)
+        self.cached = cached
+
+    @property
+    def module(self) -> Module:
+        return self.cached.module
+
+    @property
+    def hashability(self) -> Hashability:
+        return self.analysis.hashability
+
+    @cached_property
+    def sites(self) -> list[CallSite]:
+        return self.analysis.call_sites.sites(self.cached)
+
+    @cached_property
+    def hash_funcs(self) -> list[HashFuncsEntry]:
+        return entries(self.cached, self.inferrer)
+
+    @cached_property
+    def keys(self) -> HashFuncsKeys | None:
+        return covered_keys(self.cached, self.inferrer)
+
+    @cached_property
+    def scope_modules(self) -> list[Module]:
+        """Modules whose classes a name in this function's options may mean: the function's
+        module, the modules that call it, and what these import (not other apps' scripts
+        that happen to share the folder)."""
+        modules: list[Module] = [self.cached.module]
+        for site in self.sites:
+            if site.module not in modules:
+                modules.append(site.module)
+        index = 0
+        while index < len(modules) and len(modules) < MAX_SCOPE_MODULES:
+            for imported in self.project.imports_of(modules[index]):
+                if imported not in modules:
+                    modules.append(imported)
+            index += 1
+        return modules
+
+    @cached_property
+    def body(self) -> Body:
+        """What the cached body runs, through the app's own helpers."""
+        return Body(self.cached.node, self.inferrer)
+
+
+class ModuleContext(_Context):
+    """One module, for rules about the module as a whole (removed APIs, options)."""
+
+    def __init__(self, module: Module, analysis: Analysis, cached_functions: list[CachedFunction]):
+        super().__init__(analysis)
+        self.module = module
+        self.cached_functions = cached_functions
