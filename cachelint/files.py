@@ -15,13 +15,8 @@ import subprocess
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
-# Folder names that never hold an app's own code (kept in step with the engine's list).
-SKIPPED_DIRS = frozenset(
-    {".git", ".hg", ".svn", ".bzr", "CVS", ".venv", "venv", ".env", "env", "virtualenv",
-     "node_modules", "__pycache__", "__pypackages__", "build", "dist", "_build", ".tox", ".nox",
-     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".cachelint_cache", "site-packages", ".eggs",
-     ".ipynb_checkpoints"}
-)
+from cachelint.layout import SKIPPED_DIRS
+
 SUFFIXES = (".py",)
 
 

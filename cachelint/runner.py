@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from cachelint.cache import ResultCache, app_root
+from cachelint.layout import Layout
+from cachelint.result_cache import ResultCache
 from cachelint.config import Config
 from cachelint.files import FileFinder, relative_posix
 from cachelint.findings import Finding
@@ -55,7 +56,8 @@ Progress = Callable[[int, int], None]  # (done, total)
 def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = True,
         progress: Progress | None = None) -> Report:
     files = FileFinder(config.root, config.exclude).find(paths)
-    cache = ResultCache(config.root, config.cache_token()) if use_cache else None
+    layout = Layout()
+    cache = ResultCache(config.root, config.cache_token(), layout) if use_cache else None
     raw: dict[Path, list[Finding]] = {}
     contents: dict[Path, bytes] = {}  # Streamlit files: decoded only if they have findings
     misses: list[Path] = []
@@ -94,7 +96,7 @@ def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = 
         if progress:
             progress(done, total)
 
-    work = units(misses)
+    work = units(misses, layout)
     if jobs > 1 and len(work) > 1 and len(misses) >= PARALLEL_MIN_FILES:
         _analyse_in_workers(work, config.settings, jobs, finished)
     elif misses:
@@ -151,7 +153,7 @@ UNIT_FILES = 64  # most files one engine analyses (a fixed number: the split mus
 _worker_settings: Settings | None = None
 
 
-def units(paths: list[Path]) -> list[list[Path]]:
+def units(paths: list[Path], layout: Layout | None = None) -> list[list[Path]]:
     """The files, grouped by app folder and cut into slices of at most UNIT_FILES.
 
     Each unit is analysed by a fresh engine, whichever process runs it. An engine keeps
@@ -160,9 +162,10 @@ def units(paths: list[Path]) -> list[list[Path]]:
     and units that depend only on the list of files, ``-j 8`` gives exactly what
     ``-j 1`` gives, and an app's modules are still parsed once per unit.
     """
+    layout = layout or Layout()
     groups: dict[str, list[Path]] = {}
     for path in sorted(paths):
-        groups.setdefault(str(app_root(path)), []).append(path)
+        groups.setdefault(layout.app_root(str(path)), []).append(path)
     found: list[list[Path]] = []
     for root in sorted(groups):
         files = groups[root]

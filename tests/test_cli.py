@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import BAD_APP, CLEAN_APP, IDENTITY_APP, run, write
+from cachelint.layout import Layout
 
 MESSAGE = ("argument 'model' of cached 'predict' has type 'Model', which Streamlit cannot hash "
            "(UnhashableParamError); add hash_funcs={Model: ...} or rename it '_model'")
@@ -247,7 +248,7 @@ def test_units_do_not_depend_on_the_number_of_jobs(tmp_path: Path) -> None:
     units = runner.units(paths)
     assert [len(u) for u in units] == [3, 3, 3, runner.UNIT_FILES, 5]
     assert sorted(p for u in units for p in u) == paths
-    assert {runner.app_root(p) for p in units[0]} == {tmp_path / "app0"}
+    assert {Path(Layout().app_root(str(p))) for p in units[0]} == {tmp_path / "app0"}
 
 
 def test_utf16_file_is_reported_even_without_streamlit_in_its_bytes(tmp_path: Path) -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from cli_helpers import BAD_APP, CLEAN_APP, run, write
 from cachelint import runner
-from cachelint.cache import CACHE_DIR, Dependencies, imported_names
+from cachelint.layout import import_statements
+from cachelint.result_cache import CACHE_DIR, Dependencies
 from cachelint.config import load
 
 MODELS = '''\
@@ -117,9 +118,9 @@ def test_changing_config_invalidates_everything(tmp_path: Path) -> None:
 def test_cachelint_version_is_part_of_the_key(tmp_path: Path, monkeypatch) -> None:
     write(tmp_path, {"app.py": BAD_APP})
     check(tmp_path)
-    import cachelint.cache
+    import cachelint.result_cache
 
-    monkeypatch.setattr(cachelint.cache, "package_fingerprint", lambda: "another version")
+    monkeypatch.setattr(cachelint.result_cache, "package_fingerprint", lambda: "another version")
     assert check(tmp_path).analysed == 1
 
 
@@ -152,7 +153,7 @@ def test_corrupt_cache_is_ignored(tmp_path: Path) -> None:
 def test_import_statements_found_in_text() -> None:
     text = ("import a, b.c as d\nfrom . import e\nfrom .f import (g,\n    h as i)\n"
             "  from j.k import *\nx = 'import nothing'\n")
-    assert imported_names(text) == [(0, "a"), (0, "b.c"), (1, ""), (1, "e"), (1, "f"), (1, "f.g"), (1, "f.h"),
+    assert import_statements(text) == [(0, "a"), (0, "b.c"), (1, ""), (1, "e"), (1, "f"), (1, "f.g"), (1, "f.h"),
                                     (0, "j.k")]
 
 
@@ -181,7 +182,7 @@ def test_internal_errors_are_not_cached(tmp_path: Path, monkeypatch) -> None:
 
 
 def test_package_fingerprint_follows_the_source() -> None:
-    from cachelint.cache import package_fingerprint
+    from cachelint.result_cache import package_fingerprint
 
     assert len(package_fingerprint()) == 64 and package_fingerprint() == package_fingerprint()
 

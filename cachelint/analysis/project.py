@@ -8,8 +8,6 @@ and in Streamlit's error messages follow these names, so the model keeps them.
 
 from __future__ import annotations
 
-import functools
-import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -21,15 +19,9 @@ from astroid.builder import AstroidBuilder
 from astroid.exceptions import AstroidSyntaxError
 from astroid.manager import AstroidManager
 
+from cachelint.layout import Layout, absolute_names
 from cachelint.source import read_source
 
-# Folders that never hold the app's own code.
-SKIPPED_DIRS = frozenset(
-    {".git", ".hg", ".svn", ".venv", "venv", "env", ".env", "node_modules", "__pycache__",
-     "build", "dist", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".cachelint_cache",
-     "site-packages", ".eggs"}
-)
-MAX_PROJECT_FILES = 5000  # files indexed per app folder when looking for importers
 MAX_CALLER_FILE_BYTES = 1_000_000
 MAX_CALLER_MODULES = 100  # importers parsed to find the calls of one module's cached functions
 
@@ -87,104 +79,12 @@ def build_tree(text: str, modname: str, path: Path) -> nodes.Module:
     return module
 
 
-def app_root(path: Path) -> Path:
-    """The folder Streamlit puts on sys.path for the app that holds ``path``."""
-    return _app_root_of_folder(path.parent)
-
-
-@functools.lru_cache(maxsize=4096)  # asked for every import: the file system answers once per folder
-def _app_root_of_folder(folder: Path) -> Path:
-    while (folder / "__init__.py").exists() and folder.parent != folder:
-        folder = folder.parent
-    if folder.name == "pages" and folder.parent != folder:
-        folder = folder.parent
-    return folder
-
-
-PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
-
-
-def project_top(path: Path) -> Path:
-    return _project_top_of_folder(path.parent)
-
-
-@functools.lru_cache(maxsize=4096)
-def _project_top_of_folder(start: Path, levels: int = 6) -> Path:
-    """The project's top folder (pyproject.toml, setup.py, .git...), above the app folder.
-
-    Apps that import their modules through folders without ``__init__.py`` (namespace
-    packages: ``from myapp.utils.data import Gage``) are run with that folder on
-    sys.path; without a marker, the app folder itself.
-    """
-    folder = _app_root_of_folder(start)
-    for _ in range(levels):
-        if _has_marker(folder):
-            return folder
-        parent = folder.parent
-        # Go up only into a folder that is part of the project: it has a marker, or a
-        # script that may import us (``app.py`` beside ``src/``).
-        if parent == folder or not (_has_marker(parent) or any(parent.glob("*.py"))):
-            return folder
-        folder = parent
-    return folder
-
-
-def _has_marker(folder: Path) -> bool:
-    return any((folder / marker).exists() for marker in PROJECT_MARKERS)
-
-
-def python_files(root: Path, limit: int = MAX_PROJECT_FILES) -> list[Path]:
-    """Python files under ``root``, skipping virtualenvs, caches and build folders."""
-    found: list[Path] = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
-        for name in sorted(files):
-            if name.endswith(".py"):
-                found.append(Path(folder, name))
-                if len(found) >= limit:
-                    return found
-    return found
-
-
 @dataclass
 class _Folder:
     """What one app folder holds: its files and, for each module name, the files importing it."""
 
     files: list[Path]
     importers: dict[str, list[Path]] = field(default_factory=dict)
-
-
-_IMPORT_FROM = re.compile(r"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(?:\(([^)]*)\)|([\w \t,]+))", re.MULTILINE)
-_IMPORT = re.compile(r"^[ \t]*import[ \t]+([\w., \t]+)", re.MULTILINE)
-
-
-def imported_names(text: str, package: str) -> set[str]:
-    """Module names a file imports (``from pkg import mod`` counts as ``pkg`` and ``pkg.mod``).
-
-    A regular expression over the text, not a parse: it runs over every file of an
-    app folder and only needs to be generous (a false match costs one parse later).
-    """
-    names: set[str] = set()
-    for dots, base, in_parens, plain in _IMPORT_FROM.findall(text):
-        imported = in_parens or plain
-        if dots:
-            parts = package.split(".") if package else []
-            parts = parts[: len(parts) - (len(dots) - 1)] if len(dots) > 1 else parts
-            base = ".".join([*parts, base] if base else parts)
-        if base:
-            names.add(base)
-        for name in re.split(r"[\s,\\]+", imported):
-            if name and name != "as" and name.isidentifier():
-                names.add(f"{base}.{name}" if base else name)
-    for group in _IMPORT.findall(text):
-        for part in group.split(","):
-            name = part.strip().split(" ")[0]
-            if name:
-                names.add(name)
-                while "." in name:
-                    name = name.rpartition(".")[0]
-                    names.add(name)
-    return names
 
 
 class Project:
@@ -199,6 +99,7 @@ class Project:
         self._texts: dict[Path, str | None] = {}
         self._folders: dict[Path, _Folder] = {}
         self._entry_scripts = entry_scripts
+        self.layout = Layout()
         self.overrides: dict[Path, str] = {}  # unsaved text (stdin, editor buffers)
         self.parse_seconds = 0.0  # time spent parsing, which analysis budgets do not count
         self._resolved: dict[tuple[Path, str, int], Path | None] = {}  # imports already looked up on disk
@@ -255,12 +156,11 @@ class Project:
         """
         resolved = path.resolve()
         self._resolved.clear()  # a new file can change what an import finds
-        _app_root_of_folder.cache_clear()
-        _project_top_of_folder.cache_clear()
+        self.layout.forget()
         for key in {path, resolved}:
             self._modules.pop(key, None)
             self._texts.pop(key, None)
-        folder = self._folders.get(app_root(resolved))
+        folder = self._folders.get(self.app_root(resolved))
         if folder is not None and resolved in folder.files:
             for name in [n for n, files in folder.importers.items() if resolved in files]:
                 folder.importers[name].remove(resolved)
@@ -286,19 +186,18 @@ class Project:
         return cached if isinstance(cached, Module) else None
 
     # -- names ---------------------------------------------------------------------
+    def app_root(self, path: Path) -> Path:
+        return Path(self.layout.app_root(str(path)))
+
+    def project_top(self, path: Path) -> Path:
+        return Path(self.layout.project_top(str(path)))
+
     def dotted_name(self, path: Path) -> str:
-        root = app_root(path)
-        try:
-            parts = list(path.with_suffix("").relative_to(root).parts)
-        except ValueError:
-            parts = [path.stem]
-        if parts and parts[-1] == "__init__":
-            parts.pop()
-        return ".".join(parts) or path.stem
+        return self.layout.dotted_name(str(path))
 
     def _folder(self, root: Path) -> _Folder:
         if root not in self._folders:
-            folder = _Folder(python_files(root))
+            folder = _Folder([Path(p) for p in self.layout.python_files(str(root))])
             for file in folder.files:
                 self._index_imports(folder, file)
             self._folders[root] = folder
@@ -310,7 +209,7 @@ class Project:
             return
         package = self.dotted_name(file).rpartition(".")[0] if file.name != "__init__.py" else \
             self.dotted_name(file)
-        for name in imported_names(text, package):
+        for name in absolute_names(text, package):
             folder.importers.setdefault(name, []).append(file)
 
     def _peek(self, path: Path) -> str | None:
@@ -327,65 +226,41 @@ class Project:
             return None
 
     def module_names(self, path: Path) -> list[str]:
-        """Every dotted spelling a module could be imported by, shortest first:
-        from its app folder, then through the namespace folders up to the project top."""
-        names = [self.dotted_name(path)]
-        top = project_top(path)
-        try:
-            parts = list(path.with_suffix("").relative_to(top).parts)
-        except ValueError:
-            return names
-        if parts and parts[-1] == "__init__":
-            parts.pop()
-        for start in range(len(parts) - 1, -1, -1):
-            name = ".".join(parts[start:])
-            if name and name not in names:
-                names.append(name)
-        return names
+        """Every dotted spelling a module could be imported by, shortest first."""
+        return self.layout.module_names(str(path))
 
     def import_name(self, path: Path) -> str:
         """The dotted name the app's other modules import ``path`` by."""
         names = self.module_names(path)
-        if names[0] in self._folder(app_root(path)).importers:
+        if names[0] in self._folder(self.app_root(path)).importers:
             return names[0]
-        top_importers = self._folder(project_top(path)).importers
+        top_importers = self._folder(self.project_top(path)).importers
         for name in names[1:]:
             if "." in name and name in top_importers:
                 return name
         return names[0]
 
     def _importers_of(self, path: Path, name: str) -> list[Path]:
-        found = list(self._folder(app_root(path)).importers.get(name, []))
-        if "." in name and project_top(path) != app_root(path):
-            found += [p for p in self._folder(project_top(path)).importers.get(name, []) if p not in found]
+        found = list(self._folder(self.app_root(path)).importers.get(name, []))
+        if "." in name and self.project_top(path) != self.app_root(path):
+            found += [p for p in self._folder(self.project_top(path)).importers.get(name, []) if p not in found]
         return found
 
     def is_entry(self, path: Path) -> bool:
         """Does Streamlit run this file as ``__main__``? (entry script or page)"""
         if path in self._entry_scripts:
             return True
-        root = app_root(path)
+        root = self.app_root(path)
         if path.parent.name == "pages" and path.parent.parent == root:
             return True
         return not self._importers_of(path, self.import_name(path))
 
     def resolve_import(self, modname: str, importer: Module, level: int = 0) -> Module | None:
         """The project module ``modname`` refers to when imported from ``importer``."""
-        if level:
-            base = importer.path.parent
-            for _ in range(level - 1):
-                base = base.parent
-            roots = [base]
-        else:
-            roots = [importer.path.parent, app_root(importer.path)]
-            top = project_top(importer.path)
-            folder = roots[-1]
-            while folder != top and top in folder.parents:  # namespace folders up to the top
-                folder = folder.parent
-                roots.append(folder)
         key = (importer.path.parent, modname, level)
         if key not in self._resolved:
-            self._resolved[key] = self._find_module_file(modname, roots)
+            found = self.layout.resolve(str(importer.path), level, modname)
+            self._resolved[key] = Path(found) if found is not None else None
         found = self._resolved[key]
         return self.try_module(found) if found is not None else None
 
@@ -404,16 +279,6 @@ class Project:
                 if imported is not None and imported is not module and imported not in found:
                     found.append(imported)
         return found
-
-    @staticmethod
-    def _find_module_file(modname: str, roots: list[Path]) -> Path | None:
-        parts = modname.split(".") if modname else []
-        for root in dict.fromkeys(roots):
-            candidate = root.joinpath(*parts)
-            for path in (candidate.with_suffix(".py") if parts else None, candidate / "__init__.py"):
-                if path is not None and path.is_file():
-                    return path
-        return None
 
     def callers(self, module: Module, names: set[str], on_each: Callable[[], None] = lambda: None) -> list[Module]:
         """The module itself and the modules of its app that import it and mention one of ``names``.
