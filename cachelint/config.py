@@ -21,13 +21,28 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 from cachelint import catalog
-from cachelint.settings import Settings
 
 KNOWN_KEYS = (
     "select", "ignore", "extend-select", "per-file-ignores", "exclude",
     "hashable-types", "unhashable-types", "entry-scripts", "target-streamlit",
 )
 VERSION = re.compile(r"^[0-9]+\.[0-9]+(\.[0-9]+)?$")
+
+
+@dataclass(frozen=True)
+class AnalysisSettings:
+    """What changes the findings of a file: the part of a ``Config`` the engine reads."""
+
+    select: frozenset[str] | None = None  # code prefixes; None: every rule
+    ignore: frozenset[str] = frozenset()
+    hashable_types: frozenset[str] = frozenset()  # qualified names the user vouches for
+    unhashable_types: frozenset[str] = frozenset()
+    entry_scripts: frozenset[Path] = frozenset()  # files Streamlit runs as __main__
+    target_streamlit: str | None = None  # "1.67"; None: the latest model known
+    target_pandas: int | None = None  # pandas major version the app runs with (None: unknown)
+    preview: bool = False  # run the preview rules too
+    file_budget_seconds: float = 5.0  # analysis time one file may take before STC902
+    max_file_bytes: int = 2_000_000  # larger files are skipped with STC902 (generated code)
 
 
 class ConfigError(Exception):
@@ -38,7 +53,7 @@ class ConfigError(Exception):
 class Config:
     """Everything a run needs to know besides the paths."""
 
-    settings: Settings
+    settings: AnalysisSettings
     root: Path  # folder of the pyproject.toml used, else the working folder
     source: Path | None = None  # the pyproject.toml read, if any
     exclude: tuple[str, ...] = ()
@@ -204,7 +219,7 @@ def load(start: Path, overrides: Overrides | None = None, config_file: Path | No
         selected = None
     else:
         selected = frozenset(select) | frozenset(extend or [])
-    settings = Settings(
+    settings = AnalysisSettings(
         select=selected,
         ignore=frozenset(ignore or []),
         hashable_types=frozenset(hashable or []),

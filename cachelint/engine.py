@@ -22,13 +22,13 @@ from cachelint.catalog import BUDGET_EXCEEDED, INTERNAL_ERROR, SYNTAX_ERROR
 from cachelint.findings import Finding
 from cachelint.registry import rules_for
 from cachelint.rules.base import Rule
-from cachelint.settings import Settings
-from cachelint.source import mentions_streamlit, read_source
+from cachelint.config import AnalysisSettings
+from cachelint.source import mentions_streamlit
 from cachelint.streamlit_model import model_for
 
 
 class Engine:
-    def __init__(self, settings: Settings = Settings(), project: Project | None = None):
+    def __init__(self, settings: AnalysisSettings = AnalysisSettings(), project: Project | None = None):
         _tune_gc()
         self.settings = settings
         self.rules = rules_for(settings.select, settings.ignore, settings.preview)
@@ -38,24 +38,9 @@ class Engine:
         self._discovered: dict[Module, list[CachedFunction]] = {}
         self._findings: dict[nodes.NodeNG, list[Finding]] = {}
 
-    def check_file(self, path: Path, text: str | None = None) -> list[Finding]:
-        """Findings located in ``path`` (``text`` overrides what is on disk)."""
-        if text is None:
-            try:
-                size = path.stat().st_size
-                if size > self.settings.max_file_bytes:
-                    return [Finding(path, 1, 0, BUDGET_EXCEEDED,
-                                    f"file not analysed: {size:,} bytes is over the {self.settings.max_file_bytes:,} "
-                                    f"byte limit (generated code?)")]
-                text = read_source(path)
-            except (OSError, UnicodeDecodeError, SyntaxError, LookupError) as exc:
-                return [Finding(path, 1, 0, SYNTAX_ERROR, f"cannot read the file as Python source: {_reason(exc)}")]
-        if not mentions_streamlit(text):
-            return []
-        if len(text) > self.settings.max_file_bytes:
-            return [Finding(path, 1, 0, BUDGET_EXCEEDED,
-                            f"file not analysed: {len(text):,} characters is over the {self.settings.max_file_bytes:,} "
-                            f"limit (generated code?)")]
+    def check_file(self, path: Path, text: str) -> list[Finding]:
+        """Findings located in ``path``, whose content is ``text`` (read by the caller:
+        ``cachelint.service`` reads, prefilters and contains failures)."""
         try:
             module = self.project.module(path, text)
         except ParseFailure as failure:
@@ -154,14 +139,6 @@ def _describe(exc: BaseException) -> str:
     where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     place = f" ({Path(where.filename).name}:{where.lineno})" if where else ""
     return f"{type(exc).__name__}: {exc}{place}"
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        return f"it is not valid {exc.encoding} ({exc.reason} at byte {exc.start})"
-    if isinstance(exc, OSError):
-        return exc.strerror or type(exc).__name__
-    return str(exc)
 
 
 def _tune_gc() -> None:

@@ -11,43 +11,21 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
+from cachelint.catalog import INTERNAL_ERROR, SYNTAX_ERROR
+from cachelint.config import Config
+from cachelint.files import FileFinder
+from cachelint.findings import Finding, Report
 from cachelint.layout import Layout
 from cachelint.result_cache import ResultCache
-from cachelint.config import Config
-from cachelint.files import FileFinder, relative_posix
-from cachelint.findings import Finding
-from cachelint.noqa import Noqa
-from cachelint.settings import Settings
+from cachelint.service import Service
+from cachelint.source import MENTIONS_BYTES, Unreadable, decode
 
-# The engine's own text prefilter (cachelint.source.mentions_streamlit), on bytes.
-_MENTIONS = re.compile(rb"cache_data|cache_resource|experimental_memo|experimental_singleton|streamlit")
-# cachelint.registry's codes, repeated so that a run the cache answers does not import the
-# rules (and astroid with them).
-SYNTAX_ERROR, INTERNAL_ERROR = "STC900", "STC901"
 PARALLEL_MIN_FILES = 8  # fewer files to analyse than this: no worker processes
-
-
-@dataclass
-class Report:
-    """What a run found, with what the outputs need to show it."""
-
-    findings: list[Finding]
-    files_checked: int
-    root: Path  # configuration root: paths in SARIF are relative to it (or to the git root)
-    texts: dict[Path, str] = field(default_factory=dict)  # file -> text, for files with findings
-    analysed: int = 0  # files the engine ran on (cache misses)
-    cached: int = 0  # files answered by the cache
-
-    @property
-    def internal_error(self) -> bool:
-        return any(f.code == INTERNAL_ERROR for f in self.findings)
 
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -71,7 +49,7 @@ def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = 
             reason = exc.strerror or type(exc).__name__
             raw[path] = [Finding(path, 1, 0, SYNTAX_ERROR, f"cannot read the file: {reason}")]
             continue
-        if _MENTIONS.search(data) is None and b"\0" not in data:  # (UTF-16 text is for the engine to report)
+        if MENTIONS_BYTES.search(data) is None and b"\0" not in data:  # (UTF-16 text is for the engine to report)
             continue
         contents[path] = data
         if cache is not None:
@@ -98,21 +76,22 @@ def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = 
 
     work = units(misses, layout)
     if jobs > 1 and len(work) > 1 and len(misses) >= PARALLEL_MIN_FILES:
-        _analyse_in_workers(work, config.settings, jobs, finished)
+        _analyse_in_workers(work, config, jobs, finished)
     elif misses:
         _tune_gc()
         for unit in work:
-            for path, found in _check_unit(config.settings, unit):
+            for path, found in _check_unit(config, unit):
                 finished(path, found)
     if cache is not None:
         cache.save()
 
     findings = []
     texts: dict[Path, str] = {}
+    shower = Service(config)
     for path, found in raw.items():
         if found and path in contents:
             texts[path] = _text(contents[path])
-        findings.extend(_shown(found, config, path, texts.get(path)))
+        findings.extend(shower.shown(path, found, texts.get(path)))
     findings.sort()
     return Report(findings, total, config.root, {f.path: texts[f.path] for f in findings if f.path in texts},
                   analysed=len(misses), cached=hits)
@@ -121,36 +100,21 @@ def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = 
 def run_text(path: Path, text: str, config: Config) -> Report:
     """Check text that is not on disk (stdin) as if it were the file ``path``."""
     path = path.resolve()
-    if _MENTIONS.search(text.encode("utf-8", "surrogateescape")) is None:
-        return Report([], 1, config.root)
-    engine = _new_engine(config.settings)
-    try:
-        found = engine.check_file(path, text)
-    except Exception as exc:  # noqa: BLE001 - reported, not raised
-        found = [_crash(path, exc)]
-    findings = sorted(_shown(found, config, path, text))
-    return Report(findings, 1, config.root, {path: text}, analysed=1)
-
-
-def _shown(found: list[Finding], config: Config, path: Path, text: str | None) -> list[Finding]:
-    relative = relative_posix(path, config.root)
-    noqa = Noqa(text) if text is not None else None
-    return [f for f in found
-            if config.reports(f.code, relative) and not (noqa and noqa.suppresses(f.line, f.code))]
+    service = Service(config)
+    findings = service.shown(path, service.analyse(path, text), text)
+    return Report(sorted(findings), 1, config.root, {path: text}, analysed=1)
 
 
 def _text(data: bytes) -> str:
-    from cachelint.source import decode
-
     try:
         return decode(data)
-    except (UnicodeDecodeError, SyntaxError, LookupError):
+    except Unreadable:
         return data.decode("latin-1")  # for showing lines only; the engine reports the encoding
 
 
 # -- the engine, here or in workers ----------------------------------------------------------
 UNIT_FILES = 64  # most files one engine analyses (a fixed number: the split must not depend on -j)
-_worker_settings: Settings | None = None
+_worker_config: Config | None = None
 
 
 def units(paths: list[Path], layout: Layout | None = None) -> list[list[Path]]:
@@ -173,12 +137,6 @@ def units(paths: list[Path], layout: Layout | None = None) -> list[list[Path]]:
     return found
 
 
-def _new_engine(settings: Settings):
-    from cachelint.engine import Engine  # astroid is imported only when something is analysed
-
-    return Engine(settings)
-
-
 def _tune_gc() -> None:
     # astroid builds many small objects that live for the whole run: collecting them over
     # and over is most of the time spent (PERFORMANCE.md), so collect rarely.
@@ -187,34 +145,22 @@ def _tune_gc() -> None:
     gc.set_threshold(100_000, 50, 1000)
 
 
-def _check_unit(settings: Settings, paths: list[Path]) -> list[tuple[Path, list[Finding]]]:
-    engine = _new_engine(settings)
-    return [(path, _check(engine, path)) for path in paths]
+def _check_unit(config: Config, paths: list[Path]) -> list[tuple[Path, list[Finding]]]:
+    service = Service(config)  # a fresh engine per unit: the result depends only on the unit
+    return [(path, service.analyse(path)) for path in paths]
 
 
-def _check(engine, path: Path) -> list[Finding]:
-    try:
-        return engine.check_file(path)
-    except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the run
-        return [_crash(path, exc)]
-
-
-def _crash(path: Path, exc: BaseException) -> Finding:
-    return Finding(path, 1, 0, INTERNAL_ERROR,
-                   f"internal error while checking this file, please report it: {type(exc).__name__}: {exc}")
-
-
-def _init_worker(settings: Settings) -> None:
-    global _worker_settings
-    _worker_settings = settings
+def _init_worker(config: Config) -> None:
+    global _worker_config
+    _worker_config = config
     _tune_gc()
 
 
 def _check_in_worker(paths: list[str]) -> list[tuple[str, list[Finding]]]:
-    return [(str(path), found) for path, found in _check_unit(_worker_settings, [Path(p) for p in paths])]
+    return [(str(path), found) for path, found in _check_unit(_worker_config, [Path(p) for p in paths])]
 
 
-def _analyse_in_workers(work: list[list[Path]], settings: Settings, jobs: int,
+def _analyse_in_workers(work: list[list[Path]], config: Config, jobs: int,
                         finished: Callable[[Path, list[Finding]], None]) -> None:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -227,7 +173,7 @@ def _analyse_in_workers(work: list[list[Path]], settings: Settings, jobs: int,
     # Largest units first, so that a big app does not start last.
     order = sorted(work, key=len, reverse=True)
     with ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=context,
-                             initializer=_init_worker, initargs=(settings,)) as pool:
+                             initializer=_init_worker, initargs=(config,)) as pool:
         futures = [pool.submit(_check_in_worker, [str(p) for p in unit]) for unit in order]
         for future in as_completed(futures):
             for path, found in future.result():

@@ -5,7 +5,8 @@
 
 Files that do not mention Streamlit would stop at the text prefilter, so by default
 each file is analysed as if it followed a cached function (``--no-force`` to run the
-real prefilter). A crash is an exception out of the engine or an STC901 finding.
+real prefilter). A crash is an exception out of the service or an STC901 finding (the
+service turns an exception out of the engine into one).
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cachelint.engine import Engine
-from cachelint.source import decode
+from cachelint.service import Service
+from cachelint.source import Unreadable, decode
 
 PRELUDE = "import streamlit as st\n\n@st.cache_data\ndef cached(x):\n    return x\n\n"
 
@@ -53,21 +54,21 @@ def corpus(roots: list[Path], sample: int | None, seed: int) -> list[Path]:
 def run(files: list[Path], force: bool = True, files_per_engine: int = 200) -> Report:
     report = Report()
     started = time.perf_counter()
-    engine = Engine()
+    service = Service()
     for index, path in enumerate(files):
         if index % files_per_engine == 0:
-            engine = Engine()  # a fresh engine now and then: what a long run keeps is bounded
+            service = Service()  # a fresh engine now and then: what a long run keeps is bounded
         try:
             text = decode(path.read_bytes())
-        except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
+        except (OSError, Unreadable):
             text = None
         report.files += 1
         tick = time.perf_counter()
         try:
             if text is None:
-                findings = engine.check_file(path)
+                findings = service.analyse(path)
             else:
-                findings = engine.check_file(path, PRELUDE + text if force else text)
+                findings = service.analyse(path, PRELUDE + text if force else text)
                 report.analysed += 1
         except Exception as exc:  # noqa: BLE001 - this is what we are looking for
             report.crashes.append(f"{path}: {type(exc).__name__}: {exc}")

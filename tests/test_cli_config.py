@@ -158,18 +158,40 @@ def test_flake8_takes_the_same_settings_as_options(tmp_path: Path) -> None:
     assert flake8("--cachelint-unhashable-types", "other.X") == ""
 
 
-def test_flake8_option_parsing_builds_settings() -> None:
+def test_flake8_option_parsing_builds_settings(tmp_path: Path) -> None:
     from argparse import Namespace
 
-    from cachelint.integrations.flake8 import CachelintChecker
+    from cachelint.integrations.flake8 import CachelintChecker, _services
 
+    write(tmp_path, {"pyproject.toml": '[tool.cachelint]\nhashable-types = ["x.Y"]\ntarget-streamlit = "1.40"\n'
+                                       'ignore = ["STC010"]\n', "app.py": BAD_APP})
     try:
         CachelintChecker.parse_options(Namespace(
             cachelint_hashable_types=["a.B"], cachelint_unhashable_types=["c.D"],
             cachelint_entry_scripts=["/srv/app/main.py"], cachelint_target_streamlit="1.50"))
-        settings = CachelintChecker.settings
+        config = _services.for_file(tmp_path / "app.py", CachelintChecker.overrides).config
+        settings = config.settings
+        # a flake8 option replaces the key of [tool.cachelint]; the other keys apply
         assert settings.hashable_types == {"a.B"} and settings.unhashable_types == {"c.D"}
         assert settings.entry_scripts == {Path("/srv/app/main.py")}
         assert settings.target_streamlit == "1.50"
+        assert settings.ignore == {"STC010"}
     finally:
         CachelintChecker.parse_options(Namespace())
+    plain = _services.for_file(tmp_path / "app.py", CachelintChecker.overrides).config.settings
+    assert plain.hashable_types == {"x.Y"} and plain.target_streamlit == "1.40"
+
+
+def test_flake8_and_pylint_honour_the_pyproject_table(tmp_path: Path) -> None:
+    write(tmp_path, {"pyproject.toml": '[tool.cachelint]\nunhashable-types = ["somelib.Thing"]\n', "app.py": LIB_APP})
+    flake8 = subprocess.run([sys.executable, "-m", "flake8", "--select", "STC", "app.py"],
+                            cwd=tmp_path, capture_output=True, text=True)
+    assert "app.py:6:10: STC001 argument 'thing'" in flake8.stdout, flake8.stdout + flake8.stderr
+    pylint = subprocess.run([sys.executable, "-m", "pylint", "--load-plugins=cachelint.integrations.pylint",
+                             "--disable=all", "--enable=unhashable-argument", "app.py"],
+                            cwd=tmp_path, capture_output=True, text=True)
+    assert "app.py:6:9: E9501: argument 'thing'" in pylint.stdout, pylint.stdout + pylint.stderr
+    write(tmp_path, {"pyproject.toml": '[tool.cachelint]\nunhashable-types = ["somelib.Thing"]\nselct = 1\n'})
+    broken = subprocess.run([sys.executable, "-m", "flake8", "--select", "STC", "app.py"],
+                            cwd=tmp_path, capture_output=True, text=True)
+    assert broken.stdout == "" and "unknown key 'selct'" in broken.stderr and "using the defaults" in broken.stderr

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cachelint.engine import Engine
-from cachelint.settings import Settings
+from cachelint.config import AnalysisSettings, Config
+from cachelint.service import Service
 from expectations import FIXTURES
 
 BAD = FIXTURES / "bad"
@@ -42,7 +42,7 @@ def codes(findings) -> list[str]:
 def test_nasty_inputs_give_a_diagnostic_not_a_crash(name: str) -> None:
     if name == "py312_syntax.py" and sys.version_info >= (3, 12):
         pytest.skip("valid syntax from Python 3.12 on")  # the file parses there: nothing to prove
-    findings = Engine().check_file((BAD / name).resolve())
+    findings = Service().analyse((BAD / name).resolve())
     assert codes(findings) == BAD_EXPECTED[name], findings
 
 
@@ -52,7 +52,7 @@ def test_every_committed_bad_input_is_covered() -> None:
 
 
 def test_bom_and_crlf_keep_exact_positions() -> None:
-    [finding] = Engine().check_file((BAD / "bom_crlf.py").resolve())
+    [finding] = Service().analyse((BAD / "bom_crlf.py").resolve())
     assert (finding.line, finding.col) == (7, 6)
 
 
@@ -77,28 +77,28 @@ def test_deeply_nested_expressions(tmp_path: Path) -> None:
     chain = _app(tmp_path, "chain.py", "x = " + " + ".join(["1"] * 30000) + "\n")
     lists = _app(tmp_path, "lists.py", "x = " + "[" * 90 + "]" * 90 + "\n@st.cache_data\ndef f(a):\n    return a\nf(x)\n")
     for path in (parens, chain, lists):
-        assert set(codes(Engine().check_file(path))) <= {"STC900"}
+        assert set(codes(Service().analyse(path))) <= {"STC900"}
 
 
 def test_very_long_line(tmp_path: Path) -> None:
     values = ", ".join(str(i) for i in range(40000))
     path = _app(tmp_path, "long.py", f"DATA = [{values}]\n@st.cache_data\ndef f(a):\n    return a\nf(DATA)\n")
-    assert Engine().check_file(path) == []
+    assert Service().analyse(path) == []
 
 
 def test_huge_generated_file_is_skipped_quickly(tmp_path: Path) -> None:
     body = "".join(f"def helper_{i}(x):\n    return x + {i}\n\n" for i in range(300000))  # ~10 MB
     path = _app(tmp_path, "huge.py", body)
     assert path.stat().st_size > 9_000_000
-    [finding] = Engine().check_file(path)
-    assert finding.code == "STC902" and "byte limit" in finding.message
+    [finding] = Service().analyse(path)
+    assert finding.code == "STC902" and "bytes is over the 2,000,000 limit" in finding.message
 
 
 def test_analysis_budget_gives_stc902(tmp_path: Path) -> None:
     classes = "".join(f"class C{i}(C{i - 1}):\n    pass\n" for i in range(1, 400))
     calls = "".join(f"f(C{i}())\n" for i in range(400))
     path = _app(tmp_path, "slow.py", "class C0:\n    pass\n" + classes + "@st.cache_data\ndef f(a):\n    return a\n" + calls)
-    findings = Engine(Settings(file_budget_seconds=0.0)).check_file(path)
+    findings = Service(Config(AnalysisSettings(file_budget_seconds=0.0), Path.cwd())).analyse(path)
     assert codes(findings) == ["STC902"], findings
     assert "budget" in findings[0].message
 
@@ -106,15 +106,15 @@ def test_analysis_budget_gives_stc902(tmp_path: Path) -> None:
 def test_unreadable_paths(tmp_path: Path) -> None:
     folder = tmp_path / "looks_like.py"
     folder.mkdir()
-    assert codes(Engine().check_file(folder.resolve())) == ["STC900"]
+    assert codes(Service().analyse(folder.resolve())) == ["STC900"]
     missing = tmp_path / "gone.py"
-    assert codes(Engine().check_file(missing)) == ["STC900"]
+    assert codes(Service().analyse(missing)) == ["STC900"]
 
 
 def test_symlink_loop_in_app_folder(tmp_path: Path) -> None:
     (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)
     app = _app(tmp_path, "app.py", "class A:\n    pass\n@st.cache_data\ndef f(a):\n    return 1\nf(A())\n")
-    assert codes(Engine().check_file(app)) == ["STC001"]
+    assert codes(Service().analyse(app)) == ["STC001"]
 
 
 def _flake8(paths: list[str], seed: str, jobs: str) -> str:
@@ -136,7 +136,7 @@ def test_output_does_not_depend_on_hash_seed_jobs_or_file_order() -> None:
 
 def test_engine_results_do_not_depend_on_check_order() -> None:
     files = sorted(p.resolve() for p in FIXTURES.rglob("*.py") if "bad" not in p.parts)
-    forward, backward = Engine(), Engine()
-    ahead = {p: forward.check_file(p) for p in files}
-    behind = {p: backward.check_file(p) for p in reversed(files)}
+    forward, backward = Service(), Service()
+    ahead = {p: forward.analyse(p) for p in files}
+    behind = {p: backward.analyse(p) for p in reversed(files)}
     assert ahead == behind

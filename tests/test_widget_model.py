@@ -216,11 +216,11 @@ def test_every_command_has_a_probe() -> None:
 
 
 def _linted(call: str, tmp_path: Path) -> bool:
-    from cachelint.engine import Engine
+    from cachelint.service import Service
 
     script = tmp_path / "probe_app.py"
     script.write_text(textwrap.dedent(HEADER % call), encoding="utf-8")
-    return any(f.code == "STC008" for f in Engine().check_file(script))
+    return any(f.code == "STC008" for f in Service().analyse(script))
 
 
 @pytest.mark.parametrize("call,expected", [(f"{c}({a})", c in widgets.WIDGET_COMMANDS or c in widgets.FORM_COMMANDS)

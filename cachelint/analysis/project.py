@@ -20,7 +20,7 @@ from astroid.exceptions import AstroidSyntaxError
 from astroid.manager import AstroidManager
 
 from cachelint.layout import Layout, absolute_names
-from cachelint.source import read_source
+from cachelint.source import Unreadable, read_source
 
 MAX_CALLER_FILE_BYTES = 1_000_000
 MAX_CALLER_MODULES = 100  # importers parsed to find the calls of one module's cached functions
@@ -115,7 +115,7 @@ class Project:
                     self._texts[path] = None
                 else:
                     self._texts[path] = read_source(path)
-            except (OSError, UnicodeDecodeError, SyntaxError, LookupError):
+            except (OSError, Unreadable):
                 self._texts[path] = None
         return self._texts[path]
 

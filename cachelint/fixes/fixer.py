@@ -26,7 +26,7 @@ from cachelint.fixes.cache_options import plan_option_fixes
 from cachelint.fixes.edits import CstIndex, Edits, apply_edits
 from cachelint.fixes.model import AppliedFix, FixResult, Keep
 from cachelint.fixes.removed_api import RemovedApiFixer
-from cachelint.settings import Settings
+from cachelint.config import AnalysisSettings
 from cachelint.source import mentions_streamlit
 
 MAX_PASSES = 4
@@ -35,7 +35,7 @@ FIXABLE = ("STC011", "STC012")
 log = logging.getLogger(__name__)
 
 
-def fix_source(text: str, path: str | os.PathLike, unsafe: bool = False, *, settings: Settings | None = None,
+def fix_source(text: str, path: str | os.PathLike, unsafe: bool = False, *, settings: AnalysisSettings | None = None,
                keep: Keep | None = None, report_remaining: bool = True, engine=None) -> FixResult:
     """Fix ``text`` (the content of ``path``); nothing is read from or written to ``path``
     itself, though the app's other modules are read to resolve imports.
@@ -47,7 +47,7 @@ def fix_source(text: str, path: str | os.PathLike, unsafe: bool = False, *, sett
     ``engine`` (a ``cachelint.engine.Engine``) lets a run over many files parse the
     app's shared modules once; the text's own override is removed afterwards.
     """
-    settings = settings or Settings()
+    settings = settings or AnalysisSettings()
     path = Path(path)
     current = text
     applied: list[AppliedFix] = []
@@ -75,7 +75,7 @@ def fix_source(text: str, path: str | os.PathLike, unsafe: bool = False, *, sett
     return FixResult(current, applied, remaining)
 
 
-def fix_bytes(data: bytes, path: str | os.PathLike, unsafe: bool = False, *, settings: Settings | None = None,
+def fix_bytes(data: bytes, path: str | os.PathLike, unsafe: bool = False, *, settings: AnalysisSettings | None = None,
               keep: Keep | None = None, report_remaining: bool = True, engine=None) -> tuple[bytes, FixResult]:
     """``fix_source`` on a file's bytes: the encoding (PEP 263 cookie, BOM) and the line
     endings come back as they were."""
@@ -94,7 +94,7 @@ def fix_bytes(data: bytes, path: str | os.PathLike, unsafe: bool = False, *, set
         return data, FixResult(text, [], result.remaining)
 
 
-def fix_file(path: str | os.PathLike, unsafe: bool = False, *, settings: Settings | None = None,
+def fix_file(path: str | os.PathLike, unsafe: bool = False, *, settings: AnalysisSettings | None = None,
              keep: Keep | None = None, write: bool = True) -> tuple[bytes, bytes, FixResult]:
     """Fix the file at ``path`` in place (atomically) unless ``write`` is False.
     Returns (old bytes, new bytes, result)."""
@@ -133,7 +133,7 @@ def write_atomically(path: str | os.PathLike, data: bytes) -> None:
 
 
 # -- one pass ----------------------------------------------------------------------------------
-def _one_pass(text: str, path: Path, unsafe: bool, settings: Settings, keep: Keep | None,
+def _one_pass(text: str, path: Path, unsafe: bool, settings: AnalysisSettings, keep: Keep | None,
               engine) -> tuple[str, list[AppliedFix]] | None:
     if not mentions_streamlit(text):
         return None

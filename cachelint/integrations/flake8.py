@@ -1,12 +1,16 @@
 """The flake8 plugin: ``flake8 --select STC``.
 
-flake8 hands over one file at a time (possibly in worker processes); cross-module
-inference reads the app's other modules from disk, and one engine per process keeps
-what it parsed. ``# noqa``, ``--select`` and ``--ignore`` are applied by flake8 itself.
+flake8 hands over one file at a time (possibly in worker processes); the service reads
+the app's other modules from disk, and one service per configuration and process keeps
+what it parsed. ``# noqa``, ``--select`` and ``--ignore`` of flake8 itself apply as
+for any plugin; ``[tool.cachelint]`` in the nearest ``pyproject.toml`` applies too
+(its ``select``/``ignore``/``per-file-ignores`` as well: a finding cachelint's own
+configuration hides is hidden here too), as for ``cachelint check``. A configuration
+that cannot be used is reported once on stderr, and the defaults apply.
 
-flake8 never reads pyproject.toml, so the settings of ``[tool.cachelint]`` are flake8
-options here, read from the command line or flake8's own config files
-(``setup.cfg``, ``tox.ini``, ``.flake8``)::
+flake8 never reads pyproject.toml itself, so the settings can also be flake8 options,
+read from the command line or flake8's own config files (``setup.cfg``, ``tox.ini``,
+``.flake8``); an option given there replaces the key of ``[tool.cachelint]``::
 
     [flake8]
     cachelint-hashable-types = mylib.Money, mylib.Point
@@ -22,39 +26,17 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from cachelint import __version__
-from cachelint.settings import Settings
+from cachelint.config import Overrides
+from cachelint.service import Services
 from cachelint.source import mentions_streamlit
 
-_engine = None
-_engine_settings: Settings | None = None
-
-
-def _shared_engine(settings: Settings):
-    global _engine, _engine_settings
-    if _engine is None or _engine_settings != settings:
-        from cachelint.engine import Engine  # imported on first use: astroid is not free
-
-        _engine = Engine(settings)
-        _engine_settings = settings
-    return _engine
-
-
-def _installed_streamlit() -> str | None:
-    from cachelint.config import installed_streamlit
-
-    return installed_streamlit()
-
-
-def _installed_major(distribution: str) -> int | None:
-    from cachelint.config import installed_major
-
-    return installed_major(distribution)
+_services = Services()  # one per flake8 process
 
 
 class CachelintChecker:
     name = "cachelint"
     version = __version__
-    settings = Settings()
+    overrides = Overrides()
 
     def __init__(self, tree: ast.AST, filename: str, lines: list[str]):
         self.filename = filename
@@ -77,19 +59,22 @@ class CachelintChecker:
         )
         manager.add_option(
             "--cachelint-target-streamlit", default=None, parse_from_config=True,
-            help="Streamlit version whose behaviour to model (default: the installed one, else the latest).",
+            help="Streamlit version whose behaviour to model (default: the project's pin, else the installed "
+                 "one, else the latest).",
         )
 
     @classmethod
     def parse_options(cls, options: Any) -> None:
-        target = getattr(options, "cachelint_target_streamlit", None) or _installed_streamlit()
-        cls.settings = Settings(
-            hashable_types=frozenset(getattr(options, "cachelint_hashable_types", None) or ()),
-            unhashable_types=frozenset(getattr(options, "cachelint_unhashable_types", None) or ()),
-            entry_scripts=frozenset(Path(p).resolve()
-                                    for p in getattr(options, "cachelint_entry_scripts", None) or ()),
-            target_streamlit=target,
-            target_pandas=_installed_major("pandas"),
+        def given(name: str) -> list[str] | None:
+            value = getattr(options, name, None)
+            return list(value) if value else None
+
+        entries = given("cachelint_entry_scripts")
+        cls.overrides = Overrides(
+            hashable_types=given("cachelint_hashable_types"),
+            unhashable_types=given("cachelint_unhashable_types"),
+            entry_scripts=[str(Path(p).resolve()) for p in entries] if entries else None,
+            target_streamlit=getattr(options, "cachelint_target_streamlit", None) or None,
         )
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
@@ -99,10 +84,6 @@ class CachelintChecker:
         path = Path(self.filename)
         if self.filename in ("stdin", "-") or not path.exists():
             path = Path.cwd() / "stdin.py"
-        try:
-            findings = _shared_engine(self.settings).check_file(path.resolve(), text)
-        except Exception as exc:  # noqa: BLE001 - never take flake8's whole run down with us
-            yield 1, 0, f"STC901 internal error, please report it: {type(exc).__name__}: {exc}", type(self)
-            return
-        for finding in findings:
+        path = path.resolve()
+        for finding in _services.for_file(path, self.overrides).check(path, text, noqa=False):
             yield finding.line, finding.col, finding.flake8_text(), type(self)

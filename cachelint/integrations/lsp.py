@@ -37,13 +37,13 @@ from astroid import nodes
 
 from cachelint import __version__, catalog
 from cachelint.analysis.project import Module, Project
-from cachelint.engine import Engine
+from cachelint.service import Service
 from cachelint.findings import Finding
 from cachelint import config as _config
 from cachelint.files import matches, relative_posix
 from cachelint.noqa import NOQA_INLINE, Noqa
 from cachelint.catalog import SYNTAX_ERROR
-from cachelint.settings import Settings
+from cachelint.config import AnalysisSettings
 
 log = logging.getLogger("cachelint.lsp")
 
@@ -76,26 +76,26 @@ def noqa_filter(text: str) -> Callable[[str, int], bool]:
 
 @dataclass
 class Folder:
-    """What applies to the files of one folder: settings and filters from [tool.cachelint]."""
+    """What applies to the files of one folder: the [tool.cachelint] found from there."""
 
-    settings: Settings
-    config: _config.Config | None = None
+    config: _config.Config
     error: str | None = None  # the configuration could not be used: defaults apply
 
     @classmethod
     def load(cls, folder: Path) -> Folder:
         try:
-            loaded = _config.load(folder, cwd=folder)
+            return cls(_config.load(folder, cwd=folder))
         except _config.ConfigError as exc:
-            return cls(Settings(), error=str(exc))
-        return cls(loaded.settings, loaded)
+            return cls(_config.load(folder, isolated=True, cwd=folder), error=str(exc))
+
+    @property
+    def settings(self) -> AnalysisSettings:
+        return self.config.settings
 
     def shows(self, path: Path, code: str) -> bool:
-        return self.config is None or self.config.reports(code, relative_posix(path, self.config.root))
+        return self.config.reports(code, relative_posix(path, self.config.root))
 
     def excluded(self, path: Path) -> bool:
-        if self.config is None or not self.config.exclude:
-            return False
         relative = relative_posix(path, self.config.root)
         return any(matches(pattern, relative) for pattern in self.config.exclude)
 
@@ -124,7 +124,7 @@ class Checker:
             self._folders[path.parent] = Folder.load(path.parent)
         return self._folders[path.parent]
 
-    def project(self, settings: Settings, documents: dict[Path, str]) -> Project:
+    def project(self, settings: AnalysisSettings, documents: dict[Path, str]) -> Project:
         key = (tuple(sorted(settings.entry_scripts)),)
         project = self._projects.get(key)
         if project is None:
@@ -146,11 +146,8 @@ class Checker:
         if folder.excluded(path):
             return CheckResult([], config_error=folder.error)
         project = self.project(folder.settings, documents)
-        engine = Engine(folder.settings, project)  # a fresh engine: nothing stale about other files
-        found = engine.check_file(path, text)
-        silenced = noqa_filter(text)
-        shown = [f for f in found
-                 if f.path == path and folder.shows(path, f.code) and not silenced(f.code, f.line)]
+        service = Service(folder.config, project)  # a fresh engine: nothing stale about other files
+        shown = [f for f in service.check(path, text) if f.path == path]
         result = CheckResult(shown, config_error=folder.error)
         if related:
             result.related = self._related(path, project, documents)

@@ -9,11 +9,12 @@ checker ids 51-99, so each STC code gets an id in the 95 block, one to one:
   cachelint-file-not-parsed``, ``STC901`` -> ``F9591 cachelint-internal-error`` (fatal, as
   pylint's own parse and astroid errors), any other -> ``W959N cachelint-<name>``.
 
-The table is built from the registry, so a new rule appears here by itself. The
-checks are the engine's, as for flake8 and the CLI: run on the file pylint checks,
+The table is built from the catalogue, so a new rule appears here by itself. The
+checks are the service's, as for flake8 and the CLI: run on the file pylint checks,
 with the app's other modules read from disk (parsed by cachelint without astroid's
-transforms, so nothing of the app or of Streamlit is imported). Silence a finding as
-any pylint message: ``# pylint: disable=unhashable-argument``.
+transforms, so nothing of the app or of Streamlit is imported), under the
+``[tool.cachelint]`` of the nearest ``pyproject.toml``. Silence a finding as any pylint
+message (``# pylint: disable=unhashable-argument``) or with ``# noqa: STC001``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from pylint.interfaces import HIGH, INFERENCE
 
 from cachelint import catalog
 from cachelint.findings import Confidence
-from cachelint.source import decode
+from cachelint.service import Services
+from cachelint.source import Unreadable, decode
 
 if TYPE_CHECKING:
     from astroid import nodes
@@ -69,16 +71,7 @@ def message_table() -> dict[str, tuple[str, str, str, dict]]:
 SYMBOLS = {c.code: pylint_symbol(c.code) for c in catalog.CODES}
 _CONFIDENCE = {Confidence.HIGH: HIGH, Confidence.INFERENCE: INFERENCE}
 
-_engine = None
-
-
-def _shared_engine():
-    global _engine
-    if _engine is None:
-        from cachelint.engine import Engine
-
-        _engine = Engine()
-    return _engine
+_services = Services()  # one per pylint process
 
 
 class CachelintChecker(BaseChecker):
@@ -93,10 +86,12 @@ class CachelintChecker(BaseChecker):
         try:
             with node.stream() as stream:
                 text = decode(stream.read())
-        except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
+        except (OSError, Unreadable):
             return  # pylint reports unreadable files itself
         path = Path(node.file).resolve()
-        for finding in _shared_engine().check_file(path, text):
+        # pylint applies its own disable comments; cachelint's select/ignore and # noqa
+        # apply as on the command line.
+        for finding in _services.for_file(path).check(path, text):
             self.add_message(SYMBOLS[finding.code], line=finding.line, col_offset=finding.col,
                              end_lineno=finding.end_line or None, end_col_offset=finding.end_col or None,
                              args=(finding.message,), confidence=_CONFIDENCE[finding.confidence])
