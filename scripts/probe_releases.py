@@ -38,6 +38,7 @@ DATA = ROOT / "cachelint" / "streamlit_model" / "releases"
 FIRST_MINOR = (1, 18)
 PYTHON = os.environ.get("PROBE_PYTHON", "python3.11")
 GROUPS = ("api", "options", "hasher", "behaviour")
+NOT_APPLICABLE = "n/a"
 # Installed into every venv next to Streamlit: the hasher probe hashes a pydantic model,
 # and pydantic 2 everywhere keeps that fact about Streamlit, not about pydantic.
 EXTRA = ["pydantic>=2,<3"]
@@ -170,7 +171,9 @@ def compress(per_minor: dict[str, dict[str, object]]) -> dict[str, list]:
     for fact in facts:
         timeline: list = []
         for minor in minors:
-            value = per_minor[minor].get(fact, "absent-from-probe")
+            # A fact the probe did not produce for a release: what it is about does not
+            # exist there (the options of a removed API, hash_funcs before it existed).
+            value = per_minor[minor].get(fact, NOT_APPLICABLE)
             if not timeline or timeline[-1][1] != value:
                 timeline.append([minor, value])
         timelines[fact] = timeline
@@ -228,6 +231,7 @@ def merge(results: dict[str, dict], releases: dict[str, dict], write: bool) -> i
             "python": result["python"],
             "dependencies": result["dependencies"],
             "harness": result["harness"],
+            "storage": result.get("storage", ""),
             "installer": result["install"]["installer"],
             "probed": dt.date.today().isoformat(),
             "probe_seconds": result["probe_seconds"],
@@ -248,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help="update the data files")
     parser.add_argument("--install-only", action="store_true", help="create the venvs, probe nothing")
     parser.add_argument("--dump", type=Path, help="also write the raw per-release JSON into this folder")
+    parser.add_argument("--from-dump", type=Path,
+                        help="probe nothing: fold the raw per-release JSON of an earlier --dump into the data")
     args = parser.parse_args(argv)
 
     started = time.monotonic()
@@ -260,6 +266,15 @@ def main(argv: list[str] | None = None) -> int:
         releases_to_run = {m: releases[m] for m in wanted}
     else:
         releases_to_run = releases
+    if args.from_dump:
+        results = {}
+        for path in sorted(args.from_dump.glob("*.json")):
+            if path.stem in releases_to_run:
+                results[path.stem] = json.loads(path.read_text())
+        if not results:
+            parser.error(f"no per-release JSON for the wanted releases in {args.from_dump}")
+        merge(results, releases, args.write)
+        return 0
     args.venvs.mkdir(parents=True, exist_ok=True)
     results: dict[str, dict] = {}
     failures: dict[str, str] = {}
