@@ -229,7 +229,7 @@ def _fix(args: argparse.Namespace, paths: list[Path], stdin_path: Path | None, c
          stderr: TextIO, cwd: Path) -> int | None:
     """--fix / --diff. Returns the exit code when the run ends here (--diff, stdin);
     None when the check goes on to report what the fixes left."""
-    from cachelint.fixes import command
+    from cachelint import autofix as command
 
     if stdin_path is not None:
         text = _decode((stdin or sys.stdin.buffer).read())

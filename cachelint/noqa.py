@@ -90,3 +90,41 @@ class Noqa:
             return True
         codes = {item.strip() for item in _SEPARATORS.split(codes_text) if item.strip()}
         return code in codes or code.startswith(tuple(codes))
+
+
+def noqa_insertion(text: str, line: int, code: str) -> tuple[int, int, str] | None:
+    """Where and what to insert so that ``code`` on ``line`` (1-based) is silenced.
+
+    Returns (line, code-point column, text) — extending an existing ``# noqa: X`` on that
+    line, else appending ``  # noqa: CODE`` to it, or to the line that ends the multi-line
+    string the line is inside (a comment there would be part of the string). None when a
+    blanket ``# noqa`` is already there.
+    """
+    lines = text.splitlines()
+    target = _line_outside_strings(text, line)
+    if not 0 < target <= len(lines):
+        return None
+    physical = lines[target - 1]
+    match = NOQA_INLINE.search(physical)
+    if match is not None:
+        codes = match["codes"]
+        if codes is None:
+            return None
+        return target, match.start("codes") + len(codes.rstrip(", \t")), f",{code}"
+    return target, len(physical), f"  # noqa: {code}"
+
+
+def _line_outside_strings(text: str, line: int) -> int:
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return line
+    spanning = [(tok.start[0], tok.end[0]) for tok in tokens if tok.end[0] > tok.start[0]
+                and tok.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.DEDENT, tokenize.INDENT)]
+    moved = True
+    while moved:
+        moved = False
+        for first, last in spanning:
+            if first <= line < last:
+                line, moved = last, True
+    return line

@@ -48,8 +48,34 @@ def test_json_matches_the_documented_schema(project: Path) -> None:
         "message": "argument 'model' of cached 'predict' has type 'Model', which Streamlit cannot hash "
                    "(UnhashableParamError); add hash_funcs={Model: ...} or rename it '_model'",
         "location": {"line": 10, "column": 13}, "end_location": {"line": 10, "column": 25},
+        "fix": None, "related": [],
     }
     assert [f["path"] for f in data["findings"]] == ["app.py", "broken.py", "pages/shop.py", "uni.py"]
+
+
+def test_fixes_travel_in_json_and_sarif(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("import streamlit as st\n\n\n@st.experimental_memo\ndef load(n):\n"
+                                     "    return n\n\n\n@st.cache_data(ttl=\"3600\")\ndef other(n):\n    return n\n")
+    data = json.loads(run(tmp_path, "check", "--format", "json", "--no-cache").out)
+    schema = json.loads((DOCS / "json-schema.json").read_text())
+    jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
+    assert [f["fix"] for f in data["findings"]] == [
+        {"applicability": "safe", "message": "st.experimental_memo -> st.cache_data",
+         "edits": [{"content": "cache_data", "location": {"row": 4, "column": 5},
+                    "end_location": {"row": 4, "column": 22}}]},
+        {"applicability": "unsafe", "message": 'ttl="3600" -> ttl=3600',
+         "edits": [{"content": "3600", "location": {"row": 9, "column": 20},
+                    "end_location": {"row": 9, "column": 26}}]},
+    ]
+    sarif = json.loads(run(tmp_path, "check", "--format", "sarif", "--no-cache").out)
+    fixes = [result["fixes"] for result in sarif["runs"][0]["results"]]
+    assert fixes[0] == [{"description": {"text": "st.experimental_memo -> st.cache_data (safe)"},
+                         "artifactChanges": [{"artifactLocation": {"uri": "app.py", "uriBaseId": "%SRCROOT%"},
+                                              "replacements": [{
+                                                  "deletedRegion": {"startLine": 4, "startColumn": 5,
+                                                                    "endLine": 4, "endColumn": 22},
+                                                  "insertedContent": {"text": "cache_data"}}]}]}]
+    assert fixes[1][0]["description"]["text"].endswith("(unsafe: applied only with --unsafe-fixes)")
 
 
 def test_json_of_a_clean_run_and_statistics(tmp_path: Path) -> None:

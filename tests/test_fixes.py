@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as strategies
 
 from cachelint import cli
-from cachelint.fixes import fix_bytes, fix_file, fix_source, write_atomically
+from cachelint.autofix import fix_bytes, fix_file, fix_source, write_atomically
 from expectations import FIXTURES, Fixture, discover
 
 TESTS = Path(__file__).parent
@@ -77,55 +77,70 @@ def _all_sources() -> list[Path]:
 
 
 ALL_SOURCES = _all_sources()
-_ENGINE = []  # one engine per test process, as a --fix run shares one across files
+_SERVICE = []  # one service per test process, as a --fix run shares one across files
 
 
-def _engine():
-    if not _ENGINE:
-        from cachelint.engine import Engine
+def _service():
+    if not _SERVICE:
+        from cachelint.service import Service
 
-        _ENGINE.append(Engine())
-    return _ENGINE[0]
+        _SERVICE.append(Service())
+    return _SERVICE[0]
 
 
 @pytest.mark.parametrize("path", ALL_SOURCES, ids=[p.relative_to(TESTS).as_posix() for p in ALL_SOURCES])
 def test_fixing_is_idempotent_and_output_parses(path: Path) -> None:
     data = path.read_bytes()
     for unsafe in (False, True):
-        once, first = fix_bytes(data, path, unsafe, report_remaining=False, engine=_engine())
+        once, first = fix_bytes(data, path, unsafe, report_remaining=False, service=_service())
         if once == data:
             assert not first.applied
             continue
         ast.parse(once)  # bytes: the coding cookie / BOM is honoured
-        twice, second = fix_bytes(once, path, unsafe, report_remaining=False, engine=_engine())
+        twice, second = fix_bytes(once, path, unsafe, report_remaining=False, service=_service())
         assert twice == once, path
         assert not second.applied
 
 
 def test_output_that_does_not_parse_is_never_returned(monkeypatch) -> None:
-    from cachelint.fixes import fixer
+    from cachelint import autofix
+    from cachelint.fixes import edits
 
-    monkeypatch.setattr(fixer, "apply_edits", lambda module, edits: _Broken())
     text = "import streamlit as st\n\n@st.cache\ndef f(x):\n    return x\n"
+    broken = "import streamlit as st\n\n@st.cache_data(\ndef f(x):\n    return x\n"
+    # A rule's fix whose result does not parse is never offered...
+    monkeypatch.setattr(edits, "apply_edits", lambda module, planned: type("Broken", (), {"code": broken})())
+    result = fix_source(text, "app.py")
+    assert result.new_text == text and not result.applied
+    assert [(f.code, f.fix) for f in result.remaining] == [("STC011", None)]
+    monkeypatch.undo()
+    # ... and fixes that together do not parse are not applied.
+    monkeypatch.setattr(autofix, "apply", lambda source, planned: broken)
     result = fix_source(text, "app.py")
     assert result.new_text == text and not result.applied
     assert [f.code for f in result.remaining] == ["STC011"]
-
-
-class _Broken:
-    code = "import streamlit as st\n\n@st.cache_data(\ndef f(x):\n    return x\n"
 
 
 def test_guarded_and_noqa_findings_are_left_alone() -> None:
     text = ("import streamlit as st\n\n"
             "@st.cache  # noqa: STC011\ndef f(x):\n    return x\n\n"
             "@st.cache\ndef g(x):\n    return x\n")
-
-    def keep(code: str, line: int, current: str) -> bool:
-        return "noqa" not in current.splitlines()[line - 1]
-
-    result = fix_source(text, "app.py", keep=keep)
+    result = fix_source(text, "app.py")  # the same noqa that hides a finding keeps it unfixed
     assert result.new_text == text.replace("@st.cache\ndef g", "@st.cache_data\ndef g")
+
+
+def test_findings_carry_their_fix_and_its_safety() -> None:
+    from cachelint.service import Service
+
+    text = ("import streamlit as st\n\n\n@st.cache(allow_output_mutation=True)\ndef model():\n    return object()\n"
+            "\n\n@st.cache_data(ttl=\"3600\")\ndef load():\n    return 1\n")
+    path = Path("app.py").resolve()
+    first, second = Service().check(path, text)
+    assert (first.code, first.fix.description, first.fix.safe) == (
+        "STC011", "st.cache -> st.cache_resource (dropped allow_output_mutation)", True)
+    assert [(e.line, e.col, e.end_line, e.end_col, e.text) for e in first.fix.edits] == [
+        (4, 9, 4, 37, "_resource")]  # the smallest edit: "@st.cache(allow_output_mutation=True)" -> "@st.cache_resource"
+    assert (second.code, second.fix.safe, second.fix.description) == ("STC012", False, 'ttl="3600" -> ttl=3600')
 
 
 # -- the standard library: real modules are untouched, injected removed APIs are fixed -----------------

@@ -17,7 +17,9 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities, make_test_lsp_client
 
-from cachelint.integrations.lsp import Checker, fix_actions, minimal_edit, noqa_insertion
+from cachelint.integrations.lsp import Checker, document_key
+from cachelint.integrations.lsp.actions import FIX_ALL_TITLE, finding_fixes, fix_all
+from cachelint.noqa import noqa_insertion
 
 SERVER = [sys.executable, "-m", "cachelint", "lsp"]  # `cachelint lsp`
 TIMEOUT = 45  # seconds for a publish; generous: CI machines can be busy
@@ -253,19 +255,60 @@ async def test_fix_code_action_is_the_clis_fix(tmp_path: Path) -> None:
     await stop(client)
 
 
+@lsp
+@pytest.mark.parametrize("folder", ["with space", "with+plus", "café"])
+async def test_percent_encoded_uris_get_diagnostics(tmp_path: Path, folder: str) -> None:
+    """Editors send file:///.../with%20space/app.py: the document still gets its findings,
+    published under the URI the editor used."""
+    root = tmp_path / folder
+    root.mkdir()
+    app = root / "app.py"
+    app.write_text(APP)
+    client = await start(root)
+    uri = app.as_uri()  # percent-encoded, as VS Code and Neovim send it
+    assert "%" in uri
+    open_document(client, app)
+    found = await diagnostics(client, uri, lambda d: len(d) > 0)
+    assert codes(found) == ["STC001"]
+    await stop(client)
+
+
+@lsp
+async def test_fix_all_on_save_as_source_action(tmp_path: Path) -> None:
+    app = tmp_path / "app.py"
+    text = ("import streamlit as st\n\n\n@st.experimental_memo\ndef load(n: int):\n    return n\n\n\n"
+            "@st.cache_data(suppress_st_warning=True)\ndef other(n: int):\n    return n\n")
+    app.write_text(text)
+    client = await start(tmp_path)
+    uri = open_document(client, app)
+    await diagnostics(client, uri, lambda d: codes(d) == ["STC011", "STC012"])
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=span(0, 0, 0),
+        context=types.CodeActionContext(diagnostics=[], only=["source.fixAll"])))
+    assert [a.kind for a in actions] == ["source.fixAll.cachelint"], actions
+    fixed = apply(text, actions[0].edit.changes[uri])
+    assert fixed == text.replace("@st.experimental_memo", "@st.cache_data").replace("(suppress_st_warning=True)", "")
+    await stop(client)
+
+
 def test_fix_actions_one_per_finding_and_all_together(tmp_path: Path) -> None:
     path = tmp_path / "app.py"
     text = ("import streamlit as st\n\n\n@st.experimental_memo\ndef load(n: int):\n    return n\n\n\n"
             "@st.cache_data(suppress_st_warning=True)\ndef other(n: int):\n    return n\n\n\n"
             "@st.experimental_memo  # noqa: STC011\ndef kept(n: int):\n    return n\n")
     path.write_text(text)
-    actions = fix_actions(text, path, [("STC011", 4), ("STC012", 9)])
-    assert [a.finding for a in actions] == [("STC011", 4), ("STC012", 9), None]
-    assert actions[0].new_text == text.replace("@st.experimental_memo\n", "@st.cache_data\n")
-    assert actions[1].new_text == text.replace("(suppress_st_warning=True)", "")
-    assert actions[2].new_text == text.replace("@st.experimental_memo\n", "@st.cache_data\n").replace(
+    findings = Checker().check(path.resolve(), {path.resolve(): text}).findings
+    actions = finding_fixes(findings)
+    assert [(a.finding.code, a.finding.line) for a in actions] == [("STC011", 4), ("STC012", 9)]
+    assert [a.title for a in actions] == ["Fix STC011: st.experimental_memo -> st.cache_data",
+                                          "Fix STC012: dropped suppress_st_warning=True"]
+    everything = fix_all(text, path.resolve())
+    assert everything.title == FIX_ALL_TITLE and everything.finding is None
+    from cachelint.fixes.patch import apply as apply_edits
+
+    assert apply_edits(text, everything.edits) == text.replace("@st.experimental_memo\n", "@st.cache_data\n").replace(
         "(suppress_st_warning=True)", "")  # the noqa'd one is left alone
-    assert fix_actions(text, path, [("STC001", 4)]) == []
+    assert fix_all("import streamlit as st\n", path.resolve()) is None
 
 
 def test_checker_sees_other_buffers_and_then_the_disk(tmp_path: Path) -> None:
@@ -314,7 +357,15 @@ def test_noqa_insertion(text: str, line: int, expected) -> None:
     assert noqa_insertion(text, line, "STC001") == expected
 
 
-def test_minimal_edit() -> None:
-    assert minimal_edit("abcdef", "abXYef") == (2, 4, "XY")
-    assert minimal_edit("aaa", "aaaa") == (3, 3, "a")
-    assert minimal_edit("same", "same") == (4, 4, "")
+@pytest.mark.parametrize(("uri", "key"), [
+    ("file:///tmp/with%20space/app.py", "file:///tmp/with space/app.py"),
+    ("file:///tmp/with%2Bplus/app.py", "file:///tmp/with+plus/app.py"),
+    ("file:///tmp/caf%C3%A9/app.py", "file:///tmp/café/app.py"),
+    ("file:///c%3A/Users/me/app.py", "file:///c:/Users/me/app.py"),  # VS Code on Windows
+    ("file:///c:/Users/me/app.py", "file:///c:/Users/me/app.py"),
+])
+def test_uris_are_compared_in_one_form(uri: str, key: str) -> None:
+    from pygls.uris import to_fs_path
+
+    assert document_key(uri) == key == document_key(key)
+    assert to_fs_path(document_key(uri)) == to_fs_path(uri)

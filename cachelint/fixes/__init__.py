@@ -1,16 +1,5 @@
-"""Automatic fixes (libcst codemods), for the command line and the editor integration.
+"""The machinery rules use to plan their fixes: libcst edits that keep every comment and
+formatting choice (``edits``), and text edits between two versions of a file (``patch``).
 
-    from cachelint.fixes import fix_source
-    result = fix_source(text, "app.py")            # safe fixes only
-    result.new_text, result.applied, result.remaining
-
-Fixes keep every comment and formatting choice, never return code that does not
-parse, and are idempotent (fixing the result again changes nothing). ``fix_file``
-and ``write_atomically`` write files safely (temporary file + rename, permissions
-kept); ``fix_bytes`` keeps the file's encoding and line endings.
+Applying fixes to files is ``cachelint.autofix``'s job.
 """
-
-from cachelint.fixes.fixer import fix_bytes, fix_file, fix_source, write_atomically
-from cachelint.fixes.model import AppliedFix, FixResult, Keep
-
-__all__ = ["AppliedFix", "FixResult", "Keep", "fix_bytes", "fix_file", "fix_source", "write_atomically"]

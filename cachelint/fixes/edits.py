@@ -10,12 +10,17 @@ line breaks to its neighbours.
 
 from __future__ import annotations
 
+import ast
 import re
+import warnings
 from dataclasses import dataclass, field
 
 import libcst as cst
 from astroid import nodes
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider, ScopeProvider
+
+from cachelint.findings import Fix
+from cachelint.fixes.patch import edits_between
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 
@@ -91,8 +96,43 @@ class Edits:
         self.drop_args.setdefault(call, set()).add(index)
 
 
+def index_of(ctx) -> CstIndex | None:
+    """The libcst view of a rule context's module, parsed once for the rules that fix
+    (None when libcst cannot read it: such a file gets no fixes)."""
+    def parse() -> CstIndex | None:
+        try:
+            return CstIndex(ctx.module.text)
+        except (cst.ParserSyntaxError, RecursionError, ValueError):
+            return None
+
+    return ctx.memo("libcst", parse)
+
+
 def apply_edits(module: cst.Module, edits: Edits) -> cst.Module:
     return module.visit(_Apply(edits))
+
+
+def fix_for(index: CstIndex, edits: Edits, description: str, safe: bool = True) -> Fix | None:
+    """The fix that makes ``edits`` to the module, as text edits; None when it changes
+    nothing or its result does not parse (a fix must never break the file)."""
+    if not edits:
+        return None
+    new = apply_edits(index.module, edits).code
+    if new == index.text or not parses(new):
+        return None
+    return Fix(" ".join(description.split()), edits_between(index.text, new), safe)
+
+
+def parses(text: str) -> bool:
+    """Does ``text`` parse, both for Python and for libcst?"""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escape sequences and the like: not ours
+            ast.parse(text)
+        cst.parse_module(text)
+    except (SyntaxError, ValueError, cst.ParserSyntaxError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 class _Apply(cst.CSTTransformer):

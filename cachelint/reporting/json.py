@@ -5,7 +5,8 @@
      "findings": [{"path": "app.py", "code": "STC001", "name": "unhashable-argument",
                    "severity": "error", "confidence": "high", "message": "...",
                    "location": {"line": 10, "column": 13},
-                   "end_location": {"line": 10, "column": 25}}],
+                   "end_location": {"line": 10, "column": 25},
+                   "fix": null, "related": []}],
      "counts": {"STC001": 1}}
 
 Lines and columns are 1-based; columns count as flake8's do (UTF-8 bytes of the
@@ -40,6 +41,9 @@ def document(report: Report, options: Options) -> dict[str, Any]:
             "message": finding.message,
             "location": {"line": finding.line, "column": finding.col + 1},
             "end_location": {"line": end_line, "column": end_col + 1},
+            "fix": fix_document(finding),
+            "related": [{"path": display_path(r.path, options.cwd), "line": r.line, "column": r.col + 1,
+                         "message": r.message} for r in finding.related],
         })
     return {
         "schema_version": SCHEMA_VERSION,
@@ -47,6 +51,19 @@ def document(report: Report, options: Options) -> dict[str, Any]:
         "files_checked": report.files_checked,
         "findings": findings,
         "counts": counts_by_code(report),
+    }
+
+
+def fix_document(finding) -> dict[str, Any] | None:
+    """The fix a finding carries, as ruff writes it: applicability, message, edits with
+    1-based rows and columns (columns in characters)."""
+    if finding.fix is None:
+        return None
+    return {
+        "applicability": "safe" if finding.fix.safe else "unsafe",
+        "message": finding.fix.description,
+        "edits": [{"content": e.text, "location": {"row": e.line, "column": e.col + 1},
+                   "end_location": {"row": e.end_line, "column": e.end_col + 1}} for e in finding.fix.edits],
     }
 
 

@@ -90,6 +90,34 @@ def region(finding: Finding, report: Report) -> dict[str, int]:
     return found
 
 
+def related_location(index: int, related, report: Report, base: Path) -> dict[str, Any]:
+    location, relative = uri(related.path, base)
+    artifact: dict[str, Any] = {"uri": location}
+    if relative:
+        artifact["uriBaseId"] = "%SRCROOT%"
+    line = line_text(report, related.path, related.line)
+    column = utf16_offset(line, char_offset(line, related.col)) + 1 if line is not None else related.col + 1
+    return {"id": index, "message": {"text": related.message},
+            "physicalLocation": {"artifactLocation": artifact,
+                                 "region": {"startLine": related.line, "startColumn": column}}}
+
+
+def fix_object(finding: Finding, report: Report, artifact: dict[str, Any]) -> dict[str, Any]:
+    """SARIF's ``fix``: the finding's edits as replacements (columns in UTF-16 code units)."""
+    def column(line: int, col: int) -> int:
+        text = line_text(report, finding.path, line)
+        return (utf16_offset(text, col) if text is not None else col) + 1
+
+    replacements = [{
+        "deletedRegion": {"startLine": e.line, "startColumn": column(e.line, e.col),
+                          "endLine": e.end_line, "endColumn": column(e.end_line, e.end_col)},
+        "insertedContent": {"text": e.text},
+    } for e in finding.fix.edits]
+    safety = "safe" if finding.fix.safe else "unsafe: applied only with --unsafe-fixes"
+    return {"description": {"text": f"{finding.fix.description} ({safety})"},
+            "artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}]}
+
+
 def document(report: Report, options: Options) -> dict[str, Any]:
     rule_list = rules()
     index = {rule["id"]: i for i, rule in enumerate(rule_list)}
@@ -116,6 +144,10 @@ def document(report: Report, options: Options) -> dict[str, Any]:
         }
         if finding.code in index:
             result["ruleIndex"] = index[finding.code]
+        if finding.related:
+            result["relatedLocations"] = [related_location(i, r, report, base) for i, r in enumerate(finding.related)]
+        if finding.fix is not None:
+            result["fixes"] = [fix_object(finding, report, artifact)]
         results.append(result)
     return {
         "$schema": SCHEMA,

@@ -5,16 +5,18 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
+import libcst as cst
 from astroid import nodes
 
 from cachelint.analysis.constants import UNKNOWN, literal
 from cachelint.analysis.infer import Inferrer
 from cachelint.analysis.project import Module
 from cachelint.analysis.values import BoundMethod, CacheDecorator, Function, Instance
-from cachelint.findings import Finding
+from cachelint.findings import Finding, Fix
+from cachelint.fixes.edits import CstIndex, Edits, arg_has_inner_comment, fix_for, index_of
 from cachelint.analysis.context import ModuleContext
 from cachelint.rules.base import Rule
-from cachelint.streamlit_model.cache_options import LATEST, NEW_NAMES, REMOVED_KEYWORDS, CacheApiModel
+from cachelint.streamlit_model.cache_options import NEW_NAMES, REMOVED_KEYWORDS, CacheApiModel
 from cachelint.streamlit_model.durations import is_bare_number, parse_ttl_string
 
 # What ``hash_funcs`` can be without a ``.items()`` method.
@@ -38,7 +40,7 @@ class OptionProblem:
     replacement: str | int | None = None  # the new value (a str keeps the literal's quotes)
 
 
-def option_problems(module: Module, inferrer: Inferrer, model: CacheApiModel = LATEST) -> list[OptionProblem]:
+def option_problems(module: Module, inferrer: Inferrer, model: CacheApiModel) -> list[OptionProblem]:
     """Options Streamlit rejects, or that make the cache useless, in every call of a
     cache decorator in ``module`` (decorators, decorators kept in variables, the call form)."""
     found: list[OptionProblem] = []
@@ -310,5 +312,49 @@ class InvalidCacheOption(Rule):
     code = "STC012"
 
     def check_module(self, ctx: ModuleContext) -> Iterator[Finding]:
-        for problem in option_problems(ctx.module, ctx.inferrer):
-            yield self.report(ctx, problem.keyword, problem.message)
+        problems = option_problems(ctx.module, ctx.inferrer, ctx.model.api)
+        index = index_of(ctx) if any(p.fix for p in problems) else None
+        for problem in problems:
+            fix = option_fix(index, problem) if index is not None and problem.fix else None
+            yield self.report(ctx, problem.keyword, problem.message, fix=fix)
+
+
+# -- the fix: drop an option, or rewrite its value --------------------------------------------
+def option_fix(index: CstIndex, problem: OptionProblem) -> Fix | None:
+    """Drop the option (its comments stay), or rewrite a ``ttl`` literal; safe only when
+    the intent is certain (see "Fix safety")."""
+    call = index.find(problem.call, cst.Call)
+    if call is None:
+        return None
+    position = next((i for i, arg in enumerate(call.args)
+                     if arg.keyword is not None and arg.keyword.value == problem.keyword.arg), None)
+    if position is None:
+        return None
+    arg = call.args[position]
+    shown = " ".join(index.code(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT,
+                                                 whitespace_after_arg=cst.SimpleWhitespace(""))).split())
+    edits = Edits()
+    if problem.fix == "drop":
+        if arg_has_inner_comment(arg):
+            return None
+        edits.drop(call, position)
+        description = f"dropped {shown}"
+    elif problem.fix == "replace" and problem.replacement is not None and isinstance(arg.value, cst.SimpleString):
+        value = _literal(problem.replacement, arg.value)
+        edits.arg_values[arg] = cst.parse_expression(value)
+        description = f"{shown} -> {problem.keyword.arg}={value}"
+    else:
+        return None
+    return fix_for(index, edits, description, safe=problem.safe)
+
+
+def _literal(value: str | int, old: cst.BaseExpression) -> str:
+    """Source for ``value``; a string is written with the quotes of the literal it replaces."""
+    if not isinstance(value, str):
+        return repr(value)
+    if isinstance(old, cst.SimpleString) and not old.prefix.strip("uU"):
+        quote = old.quote
+        if quote not in value and "\\" not in value:
+            return f"{quote}{value}{quote}"
+    return repr(value)
+

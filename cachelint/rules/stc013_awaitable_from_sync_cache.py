@@ -57,7 +57,7 @@ class AwaitableFromSyncCache(Rule):
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         cached = ctx.cached
-        support = awaitables.LATEST
+        support = ctx.model.async_support
         if isinstance(cached.node, nodes.AsyncFunctionDef):
             if is_generator(cached.node) and support.async_generator_rejected:
                 yield self._finding(ctx, (

@@ -1,0 +1,3 @@
+from cachelint.integrations.lsp import main
+
+raise SystemExit(main())
