@@ -325,9 +325,19 @@ def _forget_fixture_modules(root: Path) -> None:
     for name, module in list(sys.modules.items()):
         if name == "__main__":
             continue
-        path = getattr(module, "__file__", None)
-        if path and any(Path(path).resolve().is_relative_to(folder) for folder in folders):
+        if any(Path(path).resolve().is_relative_to(folder) for path in _module_paths(module) for folder in folders):
             del sys.modules[name]
+
+
+def _module_paths(module) -> list[str]:
+    """Where a module comes from: its file, or for a namespace package (no file) its folders."""
+    path = getattr(module, "__file__", None)
+    if path:
+        return [path]
+    try:
+        return [str(folder) for folder in getattr(module, "__path__", None) or []]
+    except Exception:  # a lazy or proxy module whose __path__ misbehaves
+        return []
 
 
 def quiet_streamlit_logs() -> None:
