@@ -21,17 +21,13 @@ markers for the oracle.
 from __future__ import annotations
 
 import ast
-import contextlib
-import shutil
-import tempfile
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from unittest import mock
 
 from expectations import Fixture
-from oracle import TIMEOUT, _import_root, _isolated, clear_caches, lookup_counts
+from oracle.harness import TIMEOUT, import_root, isolated
+from oracle.internals import clear_caches, disk_caches, lookup_counts, session_id
 
 SESSION_INPUTS = {
     "a": {"value": "alpha", "context": {"locale": "en-US", "timezone": "Europe/London",
@@ -80,7 +76,7 @@ def two_sessions(fixture: Fixture, script: Path) -> Comparison:
     from streamlit.testing.v1 import AppTest
 
     keys = state_keys(fixture)
-    with _isolated(_import_root(fixture)), disk_caches():
+    with isolated(import_root(fixture)), disk_caches():
         clear_caches()
         with session_id("oracle-session-a"):
             at_a = _with_inputs(AppTest.from_file(str(script), default_timeout=TIMEOUT), keys, "a")
@@ -98,7 +94,7 @@ def two_sessions(fixture: Fixture, script: Path) -> Comparison:
 def changed_widgets(fixture: Fixture, script: Path) -> Comparison:
     from streamlit.testing.v1 import AppTest
 
-    with _isolated(_import_root(fixture)), disk_caches():
+    with isolated(import_root(fixture)), disk_caches():
         clear_caches()
         at = AppTest.from_file(str(script), default_timeout=TIMEOUT)
         first = _run(at)
@@ -116,11 +112,14 @@ def _run(at) -> Shown:
     after_lookups, after_misses = lookup_counts()
     errors = [f"{(e.proto.type or '').rsplit('.', 1)[-1]}: {e.message.strip().splitlines()[0] if e.message else ''}"
               for e in at.exception]
-    return Shown(rendered(at), errors, +(after_misses - before_misses), +(after_lookups - before_lookups))
+    return Shown(shown_elements(at), errors, +(after_misses - before_misses), +(after_lookups - before_lookups))
 
 
-def rendered(at) -> list[str]:
-    """Every element shown (main area, then sidebar), as its proto text."""
+def shown_elements(at) -> list[str]:
+    """Every element shown (main area, then sidebar), as its proto text.
+
+    (``harness.rendered`` walks the tree in its own order for STC006; each check keeps
+    the listing it was proven with.)"""
     from streamlit.testing.v1.element_tree import Block
 
     return [f"{type(node).__name__}: {node.proto}" for root in (at.main, at.sidebar) for node in root
@@ -214,41 +213,3 @@ def perturb_widgets(at) -> list[str]:
         current = {str(v) for v in widget.value}
         note(widget, [o for o in widget.options if o not in current])
     return changed
-
-
-# ---------------------------------------------------------------------------
-# Streamlit internals the oracle steers
-
-
-@contextlib.contextmanager
-def session_id(value: str) -> Iterator[None]:
-    """Runs of AppTest inside this block belong to session ``value``.
-
-    ``LocalScriptRunner`` passes the fixed id "test session id" to
-    ``ScriptRunner``; scope="session" caches are keyed by it.
-    """
-    from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
-
-    original = ScriptRunner.__init__
-
-    def init(self, *args, **kwargs):
-        kwargs["session_id"] = value
-        original(self, *args, **kwargs)
-
-    with mock.patch.object(ScriptRunner, "__init__", init):
-        yield
-
-
-@contextlib.contextmanager
-def disk_caches() -> Iterator[None]:
-    """Cache storage as on a real server (memory in front of disk), in a temp folder."""
-    from streamlit.runtime.caching.storage import local_disk_cache_storage
-
-    folder = tempfile.mkdtemp(prefix="cachelint-oracle-")
-    try:
-        with mock.patch("streamlit.testing.v1.app_test.MemoryCacheStorageManager",
-                        local_disk_cache_storage.LocalDiskCacheStorageManager), \
-                mock.patch.object(local_disk_cache_storage, "get_cache_folder_path", lambda: folder):
-            yield
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)

@@ -1,10 +1,9 @@
 """Run a fixture under real Streamlit (``AppTest``) and record what happened.
 
-The oracle test (test_oracle.py) uses this to check that every expected finding
-has its runtime consequence in Streamlit 1.67, and that clean fixtures run
-clean. Nothing here relies on fixtures cooperating (no markers, no counters in
-the apps): exceptions come from the app's exception elements, cache behaviour
-from Streamlit's own per-function lookup metrics and its cache storage.
+Nothing here relies on fixtures cooperating (no markers, no counters in the
+apps): exceptions come from the app's exception elements, cache behaviour from
+Streamlit's own per-function lookup metrics and its cache storage (read in
+``internals``).
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from expectations import FIXTURES, Fixture
+from oracle.internals import cache_entry_count, cache_never_hits, clear_caches, hash_funcs_spy, lookup_counts
 
 TIMEOUT = 30.0  # seconds per script run
 
@@ -105,7 +105,7 @@ def run_script(fixture: Fixture, script: Path, reruns: int) -> ScriptResult:
     from streamlit.testing.v1 import AppTest
 
     result = ScriptResult(script)
-    with _isolated(_import_root(fixture)):
+    with isolated(import_root(fixture)):
         clear_caches()
         at = AppTest.from_file(str(script), default_timeout=TIMEOUT)
         for _ in range(1 + reruns):
@@ -115,7 +115,7 @@ def run_script(fixture: Fixture, script: Path, reruns: int) -> ScriptResult:
             after_lookups, after_misses = lookup_counts()
             result.runs.append(
                 Run(
-                    errors=_shown_errors(at, script),
+                    errors=shown_errors(at, script),
                     elements=len(at.main.children) + len(at.sidebar.children),
                     lookups=+(after_lookups - before_lookups),
                     misses=+(after_misses - before_misses),
@@ -128,7 +128,8 @@ def run_script(fixture: Fixture, script: Path, reruns: int) -> ScriptResult:
     return result
 
 
-def _shown_errors(at, script: Path) -> list[ShownError]:
+def shown_errors(at, script: Path) -> list[ShownError]:
+    """The exception elements of the last run of ``at`` (a run of ``script``)."""
     return [
         ShownError(script, (element.proto.type or "").rsplit(".", 1)[-1], element.message,
                    _frames(element.proto.stack_trace))
@@ -170,35 +171,13 @@ def rendered(at) -> list[str]:
     return out
 
 
-@contextlib.contextmanager
-def cache_never_hits() -> Iterator[None]:
-    """Every cached call computes afresh (a unique cache key per call): what the
-    app would show if its functions were not cached, with Streamlit's caching
-    machinery (pickling, replay) still in place."""
-    import itertools
-
-    from streamlit.runtime.caching import cache_utils
-
-    original = cache_utils._make_value_key
-    counter = itertools.count()
-
-    def unique_key(*args, **kwargs) -> str:
-        return f"{original(*args, **kwargs)}-{next(counter)}"
-
-    cache_utils._make_value_key = unique_key
-    try:
-        yield
-    finally:
-        cache_utils._make_value_key = original
-
-
 def render_with_and_without_cache(fixture: Fixture, script: Path) -> tuple[list[str], list[str]]:
     """One fresh run of ``script`` with its cache, and one where the cache never hits."""
     from streamlit.testing.v1 import AppTest
 
     shown: list[list[str]] = []
     for defeat in (False, True):
-        with _isolated(_import_root(fixture)):
+        with isolated(import_root(fixture)):
             clear_caches()
             at = AppTest.from_file(str(script), default_timeout=TIMEOUT)
             with cache_never_hits() if defeat else contextlib.nullcontext():
@@ -209,102 +188,18 @@ def render_with_and_without_cache(fixture: Fixture, script: Path) -> tuple[list[
 
 
 # ---------------------------------------------------------------------------
-# Streamlit's caches
-
-
-def clear_caches() -> None:
-    import streamlit as st
-
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-def lookup_counts() -> tuple[Counter[str], Counter[str]]:
-    """Process-wide (lookups, misses) per cached function, from Streamlit's metrics.
-
-    The counters never reset, so callers take differences. A cached function is
-    named ``module.qualname`` (``__main__.load`` for a function in the script).
-    """
-    from streamlit.runtime.caching import cache_metrics
-
-    lookups: Counter[str] = Counter()
-    misses: Counter[str] = Counter()
-    stats = cache_metrics.get_cache_metrics().get_stats([cache_metrics.CACHE_LOOKUPS_FAMILY])
-    for stat in stats.get(cache_metrics.CACHE_LOOKUPS_FAMILY, []):
-        name = f"{stat.labels['cache_type']}:{stat.labels['cache']}"
-        lookups[name] += stat.value
-        if stat.labels["result"] == "miss":
-            misses[name] += stat.value
-    return lookups, misses
-
-
-@dataclass
-class HashFuncsSpy:
-    keys: set[str] = field(default_factory=set)  # as Streamlit names them (``get_fqn`` of a class key)
-    calls: Counter[str] = field(default_factory=Counter)
-
-
-@contextlib.contextmanager
-def hash_funcs_spy() -> Iterator[HashFuncsSpy]:
-    """Record which ``hash_funcs`` entries Streamlit's hasher holds and which it calls.
-
-    Streamlit builds a ``_CacheFuncHasher`` per hashed argument with the table keyed
-    by qualified name; each hash function is wrapped (same name, same exceptions)
-    to count its calls. An entry held but never called was ignored.
-    """
-    import functools
-
-    from streamlit.runtime.caching import hashing
-
-    spy = HashFuncsSpy()
-    original = hashing._CacheFuncHasher.__init__
-
-    def counted(key: str, func):
-        @functools.wraps(func)
-        def wrapper(obj):
-            spy.calls[key] += 1
-            return func(obj)
-
-        return wrapper
-
-    def init(self, *args, **kwargs) -> None:
-        original(self, *args, **kwargs)
-        spy.keys.update(self._hash_funcs)
-        self._hash_funcs = {key: counted(key, func) for key, func in self._hash_funcs.items()}
-
-    hashing._CacheFuncHasher.__init__ = init
-    try:
-        yield spy
-    finally:
-        hashing._CacheFuncHasher.__init__ = original
-
-
-def cache_entry_count() -> int:
-    """Entries currently stored by every st.cache_data and st.cache_resource function."""
-    from streamlit.runtime.caching import cache_data_api, cache_resource_api
-
-    total = 0
-    for registry in (cache_data_api._data_caches, cache_resource_api._resource_caches):
-        with registry._caches_lock:
-            caches = [c for per_session in registry._function_caches.values() for c in per_session.values()]
-        for cache in caches:
-            store = getattr(cache, "_mem_cache", None)  # ResourceCache
-            if store is None:
-                store = getattr(cache.storage, "_mem_cache")  # DataCache (in-memory wrapper)
-            total += len(store)
-    return total
-
-
-# ---------------------------------------------------------------------------
 # Import isolation: several fixtures have modules with the same name (utils.py).
 
 
-def _import_root(fixture: Fixture) -> Path:
+def import_root(fixture: Fixture) -> Path:
+    """The folder a fixture's scripts import their modules from."""
     return fixture.root if fixture.root.is_dir() else fixture.root.parent
 
 
 @contextlib.contextmanager
-def _isolated(root: Path) -> Iterator[None]:
+def isolated(root: Path) -> Iterator[None]:
+    """Run a fixture whose modules live in ``root``: it comes first on sys.path, and
+    no module of another fixture (nor of an earlier run) stays imported."""
     saved_path = list(sys.path)
     saved_main = sys.modules.get("__main__")  # Streamlit installs the script as __main__
     _forget_fixture_modules(root)
@@ -325,9 +220,19 @@ def _forget_fixture_modules(root: Path) -> None:
     for name, module in list(sys.modules.items()):
         if name == "__main__":
             continue
-        path = getattr(module, "__file__", None)
-        if path and any(Path(path).resolve().is_relative_to(folder) for folder in folders):
+        if any(Path(path).resolve().is_relative_to(folder) for path in _module_paths(module) for folder in folders):
             del sys.modules[name]
+
+
+def _module_paths(module) -> list[str]:
+    """Where a module comes from: its file, or for a namespace package (no file) its folders."""
+    path = getattr(module, "__file__", None)
+    if path:
+        return [path]
+    try:
+        return [str(folder) for folder in getattr(module, "__path__", None) or []]
+    except Exception:  # a lazy or proxy module whose __path__ misbehaves
+        return []
 
 
 def quiet_streamlit_logs() -> None:
