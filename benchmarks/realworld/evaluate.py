@@ -347,6 +347,8 @@ def score(findings: list[Finding]) -> dict:
             mixed.append(f"{repo} {cause} {code}")
     caching = [f for f in judged if f.code not in META_CODES]
     caching_groups = [k for k in groups if k[2] not in META_CODES]
+    silent = [f for f in caching if f.code != "STC011"]
+    silent_groups = [k for k in caching_groups if k[2] != "STC011"]
     return {
         "per_code": dict(sorted(per_code.items())),
         "overall_findings": {"judged": len(caching),
@@ -354,8 +356,19 @@ def score(findings: list[Finding]) -> dict:
         "overall_root_causes": {
             "judged": len(caching_groups),
             "right": sum({m.label.verdict for m in groups[k]} == {"TRUE"} for k in caching_groups)},
+        "overall_without_stc011": {
+            "judged": len(silent), "true": sum(f.label.verdict == "TRUE" for f in silent),
+            "root_causes": len(silent_groups),
+            "root_causes_right": sum({m.label.verdict for m in groups[k]} == {"TRUE"} for k in silent_groups)},
+        # TRUE only when the code runs in the app and the message names the right cause
+        "strict_findings": {"judged": len(caching), "true": sum(_strict(f.label) for f in caching)},
         "mixed_root_causes": mixed,
     }
+
+
+def _strict(label: Label) -> bool:
+    return label.verdict == "TRUE" and label.extra.get("reachable", True) is not False \
+        and label.extra.get("message_ok", True) is not False
 
 
 # --------------------------------------------------------------------------- output
@@ -429,6 +442,11 @@ def print_report(runs: list[RepoRun], result: dict, lost: list[Label], gone: lis
     o, r = result["overall_findings"], result["overall_root_causes"]
     print(f"| **caching rules (STC001-STC014)** | {ratio(o['true'], o['judged'])} | "
           f"{ratio(r['right'], r['judged'])} |")
+    w = result["overall_without_stc011"]
+    print(f"| **caching rules without STC011** | {ratio(w['true'], w['judged'])} | "
+          f"{ratio(w['root_causes_right'], w['root_causes'])} |")
+    s = result["strict_findings"]
+    print(f"| strict: TRUE, reachable and message right | {ratio(s['true'], s['judged'])} | |")
     pinned, total = stc011_pinned
     if total:
         print(f"\nSTC011: {pinned} of {total} judged findings sit in apps pinned to a Streamlit "
