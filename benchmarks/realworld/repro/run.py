@@ -97,6 +97,17 @@ def equivalent_backends() -> list[tuple[str, bool, str]]:
     return out
 
 
+def constant_in_session_state() -> list[tuple[str, bool, str]]:
+    out = []
+    for leaky in (False, True):
+        shared, fresh = two_sessions("stc009_constant_in_session_state.py",
+                                     {"user": "alice", "leaky": leaky}, {"user": "bob", "leaky": leaky})
+        leak = shared != fresh
+        label = "every session sets the same constant" if not leaky else "control: per-user value"
+        out.append((label, leak is leaky, f"B shown {shared}, B fresh {fresh}"))
+    return out
+
+
 def identity_restamped() -> list[tuple[str, bool, str]]:
     out = []
     for restamp in (True, False):
@@ -176,6 +187,7 @@ def signature_underscored() -> list[tuple[str, bool, str]]:
 SCENARIOS: dict[str, Callable[[], list[tuple[str, bool, str]]]] = {
     "stc009_equivalent_backends": equivalent_backends,
     "stc009_identity_restamped": identity_restamped,
+    "stc009_constant_in_session_state": constant_in_session_state,
     "stc012_func_keyword": func_keyword,
     "stc010_client_only_authenticates": client_only_authenticates,
     "stc006_cleared_together": cleared_together,
