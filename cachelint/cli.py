@@ -87,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="files Streamlit runs as __main__ (streamlit run FILE)")
     rules.add_argument("--target-streamlit", metavar="VERSION",
                        help="the Streamlit version to model (default: the installed one, else the latest)")
+    rules.add_argument("--preview", action="store_true", default=None,
+                       help="also run the preview rules (not yet precise enough on real code to be on by default)")
     rules.add_argument("--config", type=Path, metavar="FILE", help="read [tool.cachelint] from this file")
     rules.add_argument("--isolated", action="store_true", help="ignore configuration files")
 
@@ -177,7 +179,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, stdin, cwd:
         select=args.select, ignore=args.ignore, extend_select=args.extend_select,
         per_file_ignores=args.per_file_ignores, exclude=args.exclude, hashable_types=args.hashable_types,
         unhashable_types=args.unhashable_types, entry_scripts=args.entry_scripts,
-        target_streamlit=args.target_streamlit,
+        target_streamlit=args.target_streamlit, preview=args.preview,
     )
     try:
         config = configuration.load(start, overrides, args.config, args.isolated, cwd)

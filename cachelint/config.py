@@ -24,7 +24,7 @@ from cachelint import catalog
 
 KNOWN_KEYS = (
     "select", "ignore", "extend-select", "per-file-ignores", "exclude",
-    "hashable-types", "unhashable-types", "entry-scripts", "target-streamlit",
+    "hashable-types", "unhashable-types", "entry-scripts", "target-streamlit", "preview",
 )
 VERSION = re.compile(r"^[0-9]+\.[0-9]+(\.[0-9]+)?$")
 
@@ -89,7 +89,7 @@ class Config:
         s = self.settings
         return repr((sorted(s.select) if s.select is not None else None, sorted(s.ignore),
                      sorted(s.hashable_types), sorted(s.unhashable_types),
-                     sorted(str(p) for p in s.entry_scripts), s.target_streamlit))
+                     sorted(str(p) for p in s.entry_scripts), s.target_streamlit, s.target_pandas, s.preview))
 
 
 @dataclass
@@ -105,6 +105,7 @@ class Overrides:
     unhashable_types: list[str] | None = None
     entry_scripts: list[str] | None = None
     target_streamlit: str | None = None
+    preview: bool | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -214,6 +215,13 @@ def load(start: Path, overrides: Overrides | None = None, config_file: Path | No
             if problem:
                 raise ConfigError(f"per-file-ignores: {problem}")
 
+    if overrides.preview is not None:
+        preview = overrides.preview
+    else:
+        preview = table.get("preview", False)
+        if not isinstance(preview, bool):
+            raise ConfigError(f"{where}: 'preview' must be true or false")
+
     selected: frozenset[str] | None
     if select is None or "ALL" in select:
         selected = None
@@ -227,6 +235,7 @@ def load(start: Path, overrides: Overrides | None = None, config_file: Path | No
         entry_scripts=frozenset(entries),
         target_streamlit=target,
         target_pandas=installed_major("pandas"),
+        preview=preview,
     )
     return Config(settings=settings, root=root, source=source, exclude=tuple(exclude or ()),
                   per_file_ignores=tuple(per_file), select=tuple(sorted(selected)) if selected else None,

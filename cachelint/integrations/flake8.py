@@ -58,6 +58,10 @@ class CachelintChecker:
             help="Files Streamlit runs as __main__ (as entry-scripts); relative to the config file.",
         )
         manager.add_option(
+            "--cachelint-preview", action="store_true", default=None, parse_from_config=True,
+            help="Also run cachelint's preview rules (as preview = true in [tool.cachelint]).",
+        )
+        manager.add_option(
             "--cachelint-target-streamlit", default=None, parse_from_config=True,
             help="Streamlit version whose behaviour to model (default: the project's pin, else the installed "
                  "one, else the latest).",
@@ -75,6 +79,7 @@ class CachelintChecker:
             unhashable_types=given("cachelint_unhashable_types"),
             entry_scripts=[str(Path(p).resolve()) for p in entries] if entries else None,
             target_streamlit=getattr(options, "cachelint_target_streamlit", None) or None,
+            preview=True if getattr(options, "cachelint_preview", None) else None,
         )
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:

@@ -4,7 +4,7 @@ from typing import Iterator
 
 from cachelint.findings import Confidence, Finding
 from cachelint.analysis.context import CachedContext
-from cachelint.rules.base import Rule
+from cachelint.rules.base import Example, Rule
 from cachelint.rules.messages import culprit_phrase, fix_hint, type_name
 
 
@@ -46,6 +46,68 @@ class UnhashableArgument(Rule):
     """
 
     code = "STC001"
+    INVALID = (
+        Example("""
+            import streamlit as st
+
+
+            class Doc:
+                def __init__(self, text):
+                    self.text = text
+
+
+            @st.cache_data
+            def summarize(doc: Doc) -> str:  # expect: STC001
+                return doc.text[:100]
+        """),
+        Example("""
+            import threading
+
+            import streamlit as st
+
+
+            @st.cache_data
+            def guarded(lock, n):
+                with lock:
+                    return n * 2
+
+
+            st.write(guarded(threading.Lock(), 3))  # expect: STC001
+        """),
+    )
+    VALID = (
+        Example("""
+            from dataclasses import dataclass
+
+            import streamlit as st
+
+
+            @dataclass
+            class Doc:
+                text: str
+
+
+            @st.cache_data
+            def summarize(doc: Doc) -> str:
+                return doc.text[:100]
+
+
+            st.write(summarize(Doc("hello")))
+        """),
+        Example("""
+            import streamlit as st
+
+
+            class Doc:
+                def __init__(self, text):
+                    self.text = text
+
+
+            @st.cache_data(hash_funcs={Doc: lambda d: d.text})
+            def summarize(doc: Doc) -> str:
+                return doc.text[:100]
+        """),
+    )
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         cached, inferrer = ctx.cached, ctx.inferrer

@@ -5,7 +5,7 @@ from typing import Iterator
 from cachelint.analysis.values import Instance
 from cachelint.findings import Confidence, Finding
 from cachelint.analysis.context import CachedContext
-from cachelint.rules.base import Rule
+from cachelint.rules.base import Example, Rule
 from cachelint.rules.messages import type_name
 
 
@@ -47,6 +47,41 @@ class UnhashableSelf(Rule):
     """
 
     code = "STC002"
+    INVALID = (
+        Example("""
+            import streamlit as st
+
+
+            class Scorer:
+                def __init__(self, score):
+                    self.score = score
+
+                @st.cache_data
+                def multiply(self, factor):  # expect: STC002
+                    return self.score * factor
+
+
+            st.write(Scorer(3).multiply(2))
+        """),
+    )
+    VALID = (
+        Example("""
+            import streamlit as st
+
+
+            class Scorer:
+                def __init__(self, score):
+                    self.score = score
+
+                @st.cache_data
+                def multiply(_self, factor, score):
+                    return score * factor
+
+
+            scorer = Scorer(3)
+            st.write(scorer.multiply(2, scorer.score))
+        """),
+    )
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         cached = ctx.cached

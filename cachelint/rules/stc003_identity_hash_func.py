@@ -24,7 +24,7 @@ from cachelint.analysis.values import (
     ModuleValue,
 )
 from cachelint.findings import Confidence, Finding
-from cachelint.rules.base import Rule
+from cachelint.rules.base import Example, Rule
 
 
 class IdentityHashFunc(Rule):
@@ -48,20 +48,67 @@ class IdentityHashFunc(Rule):
 
     ## Example
     ```python
-    @st.cache_data(hash_funcs={"__main__.MyCustomClass": id})
-    def multiply_score(self, multiplier: int) -> int:
-        return self.my_score * multiplier
+    import streamlit as st
+
+
+    class Player:
+        def __init__(self, score):
+            self.score = score
+
+
+    @st.cache_data(hash_funcs={Player: id})
+    def ranking(player: Player) -> int:
+        return player.score * 10
+
+
+    st.write(ranking(Player(3)))  # a new Player on every rerun: a new id, a miss
     ```
 
     ## Use instead
     ```python
-    @st.cache_data(hash_funcs={"__main__.MyCustomClass": lambda x: x.my_score})
-    def multiply_score(self, multiplier: int) -> int:
-        return self.my_score * multiplier
+    @st.cache_data(hash_funcs={Player: lambda p: p.score})
+    def ranking(player: Player) -> int:
+        return player.score * 10
     ```
     """
 
     code = "STC003"
+    INVALID = (
+        Example("""
+            import streamlit as st
+
+
+            class Basket:
+                def __init__(self, items):
+                    self.items = items
+
+
+            @st.cache_data(hash_funcs={Basket: lambda b: id(b)})  # expect: STC003
+            def total(basket: Basket) -> int:
+                return len(basket.items)
+
+
+            st.write(total(Basket([1, 2])))
+        """),
+    )
+    VALID = (
+        Example("""
+            import streamlit as st
+
+
+            class Basket:
+                def __init__(self, items):
+                    self.items = items
+
+
+            @st.cache_data(hash_funcs={Basket: lambda b: tuple(b.items)})
+            def total(basket: Basket) -> int:
+                return len(basket.items)
+
+
+            st.write(total(Basket([1, 2])))
+        """),
+    )
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         for entry in ctx.hash_funcs:

@@ -20,7 +20,7 @@ from cachelint.analysis.hash_funcs import (
 from cachelint.analysis.infer import Inferrer, returns_of
 from cachelint.analysis.values import ClassObject, External, Function, Instance
 from cachelint.findings import Confidence, Finding
-from cachelint.rules.base import Rule
+from cachelint.rules.base import Example, Rule
 from cachelint.rules.messages import type_name
 from cachelint.streamlit_model import library
 from cachelint.streamlit_model.volatile_calls import PRESERVING_BUILTINS, VOLATILE_PROJECTIONS, volatile_call
@@ -48,19 +48,72 @@ class VolatileHashFunc(Rule):
 
     ## Example
     ```python
+    import time
+
+    import streamlit as st
+
+
+    class Report:
+        def __init__(self, name):
+            self.name = name
+
+
     @st.cache_data(hash_funcs={Report: lambda r: (r.name, time.time())})
-    def render(report: Report) -> str: ...
+    def render(report: Report) -> str:
+        return report.name.upper()
     ```
 
     ## Use instead
     ```python
     @st.cache_data(hash_funcs={Report: lambda r: r.name}, ttl=600)
-    def render(report: Report) -> str: ...
+    def render(report: Report) -> str:
+        return report.name.upper()
     ```
     Hash only the fields that decide the result; use `ttl` to expire results.
     """
 
     code = "STC004"
+    INVALID = (
+        Example("""
+            import uuid
+
+            import streamlit as st
+
+
+            class Query:
+                def __init__(self, text):
+                    self.text = text
+
+
+            @st.cache_data(hash_funcs={Query: lambda q: uuid.uuid4().hex})  # expect: STC004
+            def run(query: Query) -> str:
+                return query.text.upper()
+
+
+            st.write(run(Query("select 1")))
+        """),
+    )
+    VALID = (
+        Example("""
+            import datetime
+
+            import streamlit as st
+
+
+            class Query:
+                def __init__(self, text):
+                    self.text = text
+
+
+            # a coarse clock on purpose: results expire daily
+            @st.cache_data(hash_funcs={Query: lambda q: (q.text, datetime.date.today())})
+            def run(query: Query) -> str:
+                return query.text.upper()
+
+
+            st.write(run(Query("select 1")))
+        """),
+    )
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         if not hashes_arguments(ctx.cached):

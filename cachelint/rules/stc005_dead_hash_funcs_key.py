@@ -28,7 +28,7 @@ from cachelint.analysis.values import (
     ModuleValue,
 )
 from cachelint.findings import Confidence, Finding
-from cachelint.rules.base import Rule
+from cachelint.rules.base import Example, Rule
 from cachelint.rules.messages import article
 from cachelint.streamlit_model import hashing, library, type_names
 
@@ -78,6 +78,42 @@ class DeadHashFuncsKey(Rule):
 
     code = "STC005"
     supersedes = frozenset({"STC003", "STC004", "STC014"})  # a function never called cannot misbehave
+    INVALID = (
+        Example("""
+            import streamlit as st
+
+
+            class Doc:
+                def __init__(self, text):
+                    self.text = text
+
+
+            @st.cache_data(hash_funcs={"Doc": lambda d: d.text})  # expect: STC005
+            def summarize(doc: Doc) -> str:
+                return doc.text[:100]
+
+
+            st.write(summarize(Doc("hello")))
+        """),
+    )
+    VALID = (
+        Example("""
+            import streamlit as st
+
+
+            class Doc:
+                def __init__(self, text):
+                    self.text = text
+
+
+            @st.cache_data(hash_funcs={"__main__.Doc": lambda d: d.text})
+            def summarize(doc: Doc) -> str:
+                return doc.text[:100]
+
+
+            st.write(summarize(Doc("hello")))
+        """),
+    )
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         if not hashes_arguments(ctx.cached):

@@ -11,7 +11,7 @@ from cachelint.analysis.provenance import Provenance
 from cachelint.analysis.values import ClassObject, External, Instance, Value
 from cachelint.findings import Confidence, Finding
 from cachelint.analysis.context import CachedContext
-from cachelint.rules.base import Rule
+from cachelint.rules.base import Example, Rule
 from cachelint.rules.messages import type_name
 from cachelint.streamlit_model import excluded, library
 
@@ -45,6 +45,13 @@ class ExcludedArgumentAffectsResult(Rule):
 
     ## Example
     ```python
+    import pandas as pd
+    import streamlit as st
+
+    sales = pd.DataFrame({"amount": [10, 20]})
+    refunds = pd.DataFrame({"amount": [5, 6]})
+
+
     @st.cache_data
     def summarize(_df: pd.DataFrame, column: str) -> pd.Series:
         return _df[column].describe()
@@ -64,6 +71,31 @@ class ExcludedArgumentAffectsResult(Rule):
     """
 
     code = "STC006"
+    INVALID = (
+        Example("""
+            import streamlit as st
+
+
+            @st.cache_data
+            def greet(_name: str) -> str:  # expect: STC006
+                return f"hello {_name}"
+
+
+            st.write(greet(st.text_input("Name")))
+        """),
+    )
+    VALID = (
+        Example("""
+            import sqlite3
+
+            import streamlit as st
+
+
+            @st.cache_data
+            def count(_conn: sqlite3.Connection, table: str) -> int:
+                return _conn.execute(f"select count(*) from {table}").fetchone()[0]
+        """),
+    )
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         cached = ctx.cached

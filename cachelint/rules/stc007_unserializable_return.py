@@ -18,7 +18,7 @@ from cachelint.analysis.context import CachedContext
 from cachelint.analysis.infer import Inferrer, is_generator, qualname, returns_of
 from cachelint.analysis.values import BoundMethod, ClassObject, Function, Instance, ModuleValue, Value
 from cachelint.findings import Confidence, Finding
-from cachelint.rules.base import Rule
+from cachelint.rules.base import Example, Rule
 from cachelint.streamlit_model import awaitables, library, pickling
 
 
@@ -44,6 +44,11 @@ class UnserializableReturn(Rule):
 
     ## Example
     ```python
+    import sqlite3
+
+    import streamlit as st
+
+
     @st.cache_data
     def get_connection(path: str):
         return sqlite3.connect(path, check_same_thread=False)
@@ -60,6 +65,33 @@ class UnserializableReturn(Rule):
     """
 
     code = "STC007"
+    INVALID = (
+        Example("""
+            import streamlit as st
+
+
+            @st.cache_data
+            def numbers(n):  # expect: STC007
+                for i in range(n):
+                    yield i
+
+
+            st.write(list(numbers(3)))
+        """),
+    )
+    VALID = (
+        Example("""
+            import streamlit as st
+
+
+            @st.cache_data
+            def numbers(n):
+                return list(range(n))
+
+
+            st.write(numbers(3))
+        """),
+    )
     name = "unserializable-return"
     summary = "st.cache_data function returning something pickle cannot store"
 

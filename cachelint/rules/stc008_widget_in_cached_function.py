@@ -6,7 +6,7 @@ from astroid import nodes
 
 from cachelint.findings import Finding
 from cachelint.analysis.context import CachedContext
-from cachelint.rules.base import Rule
+from cachelint.rules.base import Example, Rule
 
 
 class WidgetInCachedFunction(Rule):
@@ -55,6 +55,34 @@ class WidgetInCachedFunction(Rule):
     """
 
     code = "STC008"
+    INVALID = (
+        Example("""
+            import streamlit as st
+
+
+            @st.cache_data
+            def rows(n):
+                limit = st.slider("Rows", 1, 10)  # expect: STC008
+                return list(range(min(n, limit)))
+
+
+            st.write(rows(5))
+        """),
+    )
+    VALID = (
+        Example("""
+            import streamlit as st
+
+
+            @st.cache_data
+            def rows(n, limit):
+                st.write("loading...")  # display elements are replayed: fine
+                return list(range(min(n, limit)))
+
+
+            st.write(rows(5, st.slider("Rows", 1, 10)))
+        """),
+    )
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         calls = ctx.body.streamlit

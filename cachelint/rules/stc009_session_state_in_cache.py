@@ -6,7 +6,7 @@ from astroid import nodes
 
 from cachelint.findings import Finding
 from cachelint.analysis.context import CachedContext
-from cachelint.rules.base import Rule
+from cachelint.rules.base import Example, Rule
 from cachelint.streamlit_model import session
 
 
@@ -48,6 +48,34 @@ class SessionStateInCache(Rule):
     """
 
     code = "STC009"
+    INVALID = (
+        Example("""
+            import streamlit as st
+
+
+            @st.cache_data
+            def orders():
+                return f"orders of {st.session_state['customer']}"  # expect: STC009
+
+
+            st.session_state.setdefault("customer", "ann")
+            st.write(orders())
+        """),
+    )
+    VALID = (
+        Example("""
+            import streamlit as st
+
+
+            @st.cache_data
+            def orders(customer):
+                return f"orders of {customer}"
+
+
+            st.session_state.setdefault("customer", "ann")
+            st.write(orders(st.session_state["customer"]))
+        """),
+    )
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         shared = self._shared_across_sessions(ctx)

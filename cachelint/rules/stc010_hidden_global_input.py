@@ -7,7 +7,7 @@ from astroid import nodes
 from cachelint.analysis.rerun import RerunState
 from cachelint.findings import Finding
 from cachelint.analysis.context import CachedContext
-from cachelint.rules.base import Rule
+from cachelint.rules.base import Example, Rule
 
 
 class HiddenGlobalInput(Rule):
@@ -53,6 +53,36 @@ class HiddenGlobalInput(Rule):
     """
 
     code = "STC010"
+    INVALID = (
+        Example("""
+            import streamlit as st
+
+            threshold = st.slider("Threshold", 0, 100, 50)
+
+
+            @st.cache_data
+            def flagged(values):
+                return [v for v in values if v > threshold]  # expect: STC010
+
+
+            st.write(flagged((10, 60, 90)))
+        """),
+    )
+    VALID = (
+        Example("""
+            import streamlit as st
+
+            LIMIT = 50
+
+
+            @st.cache_data
+            def flagged(values):
+                return [v for v in values if v > LIMIT]
+
+
+            st.write(flagged((10, 60, 90)))
+        """),
+    )
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         rerun = RerunState(ctx.body.streamlit)

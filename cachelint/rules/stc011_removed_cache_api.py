@@ -15,7 +15,7 @@ from cachelint.analysis.values import ModuleValue
 from cachelint.findings import Finding, Fix
 from cachelint.fixes.edits import CstIndex, Edits, arg_has_inner_comment, fix_for, index_of
 from cachelint.analysis.context import ModuleContext
-from cachelint.rules.base import Rule
+from cachelint.rules.base import Example, Rule
 from cachelint.streamlit_model.cache_options import NEW_NAMES, REMOVED_APIS, CacheApiModel, RemovedApi
 
 STREAMLIT = "streamlit"
@@ -177,6 +177,48 @@ class RemovedCacheApi(Rule):
     """
 
     code = "STC011"
+    INVALID = (
+        Example("""
+            import streamlit as st
+
+
+            @st.cache(allow_output_mutation=True)  # expect: STC011
+            def model():
+                return {"weights": [1, 2]}
+
+
+            @st.experimental_memo(ttl=600)  # expect: STC011
+            def prices():
+                return [1, 2]
+        """, fixed="""
+            import streamlit as st
+
+
+            @st.cache_resource
+            def model():
+                return {"weights": [1, 2]}
+
+
+            @st.cache_data(ttl=600)
+            def prices():
+                return [1, 2]
+        """),
+    )
+    VALID = (
+        Example("""
+            import streamlit as st
+
+            try:
+                cache = st.cache_data
+            except AttributeError:  # Streamlit before 1.18
+                cache = st.experimental_memo
+
+
+            @cache
+            def prices():
+                return [1, 2]
+        """),
+    )
 
     def check_module(self, ctx: ModuleContext) -> Iterator[Finding]:
         uses = removed_api_uses(ctx.module, ctx.inferrer)

@@ -15,7 +15,7 @@ from cachelint.analysis.values import BoundMethod, CacheDecorator, Function, Ins
 from cachelint.findings import Finding, Fix
 from cachelint.fixes.edits import CstIndex, Edits, arg_has_inner_comment, fix_for, index_of
 from cachelint.analysis.context import ModuleContext
-from cachelint.rules.base import Rule
+from cachelint.rules.base import Example, Rule
 from cachelint.streamlit_model.cache_options import NEW_NAMES, REMOVED_KEYWORDS, CacheApiModel
 from cachelint.streamlit_model.durations import is_bare_number, parse_ttl_string
 
@@ -310,6 +310,57 @@ class InvalidCacheOption(Rule):
     """
 
     code = "STC012"
+    INVALID = (
+        Example("""
+            import streamlit as st
+
+
+            @st.cache_data(suppress_st_warning=True)  # expect: STC012
+            def load():
+                return [1, 2]
+
+
+            @st.cache_data(ttl="3600")  # expect: STC012
+            def prices():
+                return [1, 2]
+        """, fixed="""
+            import streamlit as st
+
+
+            @st.cache_data
+            def load():
+                return [1, 2]
+
+
+            @st.cache_data(ttl="3600")
+            def prices():
+                return [1, 2]
+        """, unsafe_fixed="""
+            import streamlit as st
+
+
+            @st.cache_data
+            def load():
+                return [1, 2]
+
+
+            @st.cache_data(ttl=3600)
+            def prices():
+                return [1, 2]
+        """),
+    )
+    VALID = (
+        Example("""
+            import datetime
+
+            import streamlit as st
+
+
+            @st.cache_data(ttl=datetime.timedelta(hours=1), max_entries=100, show_spinner="Loading...")
+            def prices():
+                return [1, 2]
+        """),
+    )
 
     def check_module(self, ctx: ModuleContext) -> Iterator[Finding]:
         problems = option_problems(ctx.module, ctx.inferrer, ctx.model.api)

@@ -8,7 +8,7 @@ from cachelint.analysis.infer import assigned_values, is_generator, returns_of
 from cachelint.analysis.values import Instance, Value
 from cachelint.findings import Confidence, Finding
 from cachelint.analysis.context import CachedContext
-from cachelint.rules.base import Rule
+from cachelint.rules.base import Example, Rule
 from cachelint.streamlit_model import awaitables, library
 
 
@@ -54,6 +54,40 @@ class AwaitableFromSyncCache(Rule):
     """
 
     code = "STC013"
+    INVALID = (
+        Example("""
+            import asyncio
+
+            import streamlit as st
+
+
+            async def fetch(n):
+                await asyncio.sleep(0)
+                return n
+
+
+            @st.cache_data
+            def load(n):  # expect: STC013
+                return fetch(n)
+        """),
+    )
+    VALID = (
+        Example("""
+            import asyncio
+
+            import streamlit as st
+
+
+            async def fetch(n):
+                await asyncio.sleep(0)
+                return n
+
+
+            @st.cache_data
+            def load(n):
+                return asyncio.run(fetch(n))
+        """),
+    )
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         cached = ctx.cached

@@ -28,7 +28,7 @@ from cachelint.analysis.infer import Inferrer
 from cachelint.analysis.project import Module
 from cachelint.analysis.values import ClassObject, ClassRef, External, Function, Instance
 from cachelint.findings import Confidence, Finding
-from cachelint.rules.base import Rule
+from cachelint.rules.base import Example, Rule
 from cachelint.rules.messages import article
 from cachelint.streamlit_model import library
 
@@ -57,18 +57,25 @@ class FailingHashFunc(Rule):
 
     ## Example
     ```python
+    import pydantic
+    import streamlit as st
+
+
     class Client(pydantic.BaseModel):
         url: str
         token: str
 
+
     @st.cache_data(hash_funcs={Client: hash})
-    def fetch(client: Client, path: str) -> dict: ...
+    def fetch(client: Client, path: str) -> dict:
+        return {"url": client.url + path}
     ```
 
     ## Use instead
     ```python
     @st.cache_data(hash_funcs={Client: lambda c: (c.url, c.token)})
-    def fetch(client: Client, path: str) -> dict: ...
+    def fetch(client: Client, path: str) -> dict:
+        return {"url": client.url + path}
     ```
     or make the model frozen (`model_config = ConfigDict(frozen=True)`), or
     drop the entry: Streamlit hashes pydantic models and dataclasses itself.
@@ -76,6 +83,51 @@ class FailingHashFunc(Rule):
 
     code = "STC014"
     supersedes = frozenset({"STC003", "STC004"})  # it raises before the result matters
+    INVALID = (
+        Example("""
+            import streamlit as st
+
+
+            class Point:
+                def __init__(self, x):
+                    self.x = x
+
+                def __eq__(self, other):
+                    return self.x == other.x
+
+
+            @st.cache_data(hash_funcs={Point: hash})  # expect: STC014
+            def norm(point: Point) -> int:
+                return abs(point.x)
+
+
+            st.write(norm(Point(-3)))
+        """),
+    )
+    VALID = (
+        Example("""
+            import streamlit as st
+
+
+            class Point:
+                def __init__(self, x):
+                    self.x = x
+
+                def __eq__(self, other):
+                    return self.x == other.x
+
+                def __hash__(self):
+                    return hash(self.x)
+
+
+            @st.cache_data(hash_funcs={Point: hash})
+            def norm(point: Point) -> int:
+                return abs(point.x)
+
+
+            st.write(norm(Point(-3)))
+        """),
+    )
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         if not hashes_arguments(ctx.cached):
