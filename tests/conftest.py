@@ -56,6 +56,7 @@ SLOW_TESTS = frozenset({
     "test_cli_precommit.py::test_pre_commit_hook_fails_on_bad_app_then_passes",  # real git + pre-commit
     "test_reliability.py::test_output_does_not_depend_on_hash_seed_jobs_or_file_order",  # 3 flake8 runs
     "test_durations_model.py::test_generated_strings",  # hypothesis
+    "test_action.py::test_install_step_for_real_then_check",  # pip installs the checkout
 })
 
 
