@@ -29,17 +29,40 @@ no Streamlit installed. CI runs them on Python 3.10 (where Streamlit 1.67 does n
 and 3.13 besides the whole suite on 3.11::
 
     .venv-py310/bin/python -m pytest -m static_cli -n 2
+
+Temporary files: ``tempfile`` (and ``TMPDIR`` for subprocesses) point at a folder of this test
+process's own, removed at exit. A test app written to ``/tmp/tmpXYZ/app.py`` would otherwise
+have ``/tmp`` as its project when ``/tmp`` holds a stray ``*.py`` (cachelint climbs into a parent
+folder holding scripts that may import the app) and the analysis would read all of ``/tmp``:
+the fuzz test took 60 s instead of 5 on a shared machine. pytest's own ``tmp_path`` stays where
+it was (``PYTEST_DEBUG_TEMPROOT``).
 """
 from __future__ import annotations
 
+import atexit
 import fnmatch
+import functools
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 TESTS = Path(__file__).resolve().parent
 sys.path.insert(0, str(TESTS))
+
+
+def _private_tempdir() -> None:
+    os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", tempfile.gettempdir())
+    private = tempfile.mkdtemp(prefix="cachelint-tests-")
+    atexit.register(shutil.rmtree, private, True)
+    tempfile.tempdir = private
+    os.environ["TMPDIR"] = private
+
+
+_private_tempdir()
 
 ORACLE_TESTS = frozenset({
     "test_fixes.py::test_fixed_app_runs_under_streamlit",  # runs the app before and after --fix
@@ -57,12 +80,15 @@ SLOW_TESTS = frozenset({
     "test_reliability.py::test_output_does_not_depend_on_hash_seed_jobs_or_file_order",  # 3 flake8 runs
     "test_durations_model.py::test_generated_strings",  # hypothesis
     "test_action.py::test_install_step_for_real_then_check",  # pip installs the checkout
+    "test_cli.py::test_parallel_run_gives_the_same_output_as_one_job",  # process pools
+    "test_cli_config.py::test_flake8_takes_the_same_settings_as_options",  # several flake8 runs
 })
 
 
 STATIC_CLI_FILES = ("test_static.py", "test_cli*.py", "test_pylint_plugin.py", "test_rule_docs.py")
 
 
+@functools.lru_cache(maxsize=None)  # once per test file, not per test
 def _relative(path: Path) -> Path | None:
     try:
         return path.resolve().relative_to(TESTS)
