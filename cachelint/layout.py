@@ -29,6 +29,8 @@ SKIPPED_DIRS = frozenset(
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 MAX_FOLDER_FILES = 5000  # files listed per folder tree when looking for importers
 MAX_TOP_LEVELS = 6  # folders the project top may be above the app root
+MAX_SCRIPTS_LOOKED_AT = 50  # scripts of a folder read to see whether they import the folder below
+MAX_SCRIPT_BYTES = 200_000
 
 _IMPORT = re.compile(
     r"^[ \t]*(?:from[ \t]+(?P<dots>\.*)[ \t]*(?P<module>[\w.]*)[ \t]+import[ \t]+"
@@ -136,7 +138,9 @@ class Layout:
         """The project's top folder above the app root (the app root without a marker).
 
         Go up only into a folder that is part of the project: it has a marker, or a
-        script that may import us (``app.py`` beside ``src/``)."""
+        script there imports the folder we come from as a package (``app.py`` beside
+        ``src/`` doing ``from src.utils import x``). A folder that merely holds some other
+        script (``/tmp/dbg.py``, ``~/notes.py``) is not the app's."""
         start = self.app_root(path)
         top = self._tops.get(start)
         if top is None:
@@ -146,11 +150,25 @@ class Layout:
                     break
                 parent = os.path.dirname(folder)
                 if parent == folder or not (any(self._has(parent, m) for m in PROJECT_MARKERS)
-                                            or any(f.endswith(".py") for f in self.listing(parent)[0])):
+                                            or self._imports_folder(parent, os.path.basename(folder))):
                     break
                 folder = parent
             top = self._tops[start] = folder
         return top
+
+    def _imports_folder(self, parent: str, name: str) -> bool:
+        """Does a script directly in ``parent`` import ``name`` (a folder of it) as a package,
+        or through it (``from myapp.utils.data import x`` for ``utils``)?"""
+        pattern = re.compile(rf"^[ \t]*(?:from|import)[ \t]+(?:[\w.]+\.)?{re.escape(name)}\b", re.MULTILINE)
+        for file in sorted(f for f in self.listing(parent)[0] if f.endswith(".py"))[:MAX_SCRIPTS_LOOKED_AT]:
+            try:
+                with open(os.path.join(parent, file), "rb") as handle:
+                    text = handle.read(MAX_SCRIPT_BYTES).decode("utf-8", "replace")
+            except OSError:
+                continue
+            if pattern.search(text):
+                return True
+        return False
 
     def python_files(self, root: str) -> list[str]:
         """Python files under ``root`` (skipped folders left out, at most MAX_FOLDER_FILES), sorted."""

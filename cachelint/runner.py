@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Callable, Sequence
@@ -165,10 +166,10 @@ def _analyse_in_workers(work: list[list[Path]], config: Config, jobs: int,
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    if "fork" in multiprocessing.get_all_start_methods():
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         context = multiprocessing.get_context("fork")
         import cachelint.engine  # noqa: F401 - imported once, before the workers fork
-    else:  # pragma: no cover - Windows and macOS defaults
+    else:  # Windows, macOS, or a host with threads (forking a threaded process may deadlock)
         context = multiprocessing.get_context("spawn")
     # Largest units first, so that a big app does not start last.
     order = sorted(work, key=len, reverse=True)
