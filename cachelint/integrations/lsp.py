@@ -22,13 +22,11 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import io
 import logging
 import os
 import queue
 import sys
 import threading
-import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -41,7 +39,7 @@ from cachelint.service import Service
 from cachelint.findings import Finding
 from cachelint import config as _config
 from cachelint.files import matches, relative_posix
-from cachelint.noqa import NOQA_INLINE, Noqa
+from cachelint.noqa import Noqa, noqa_insertion  # noqa_insertion: the quick fix
 from cachelint.catalog import SYNTAX_ERROR
 from cachelint.config import AnalysisSettings
 
@@ -218,44 +216,6 @@ def finding_range(finding: Finding, lines: Sequence[str], units: Callable[[str],
             start = end - 1
     return types.Range(start=types.Position(line=start_line, character=units(text[:start])),
                        end=types.Position(line=end_line, character=units(end_text[:end])))
-
-
-def noqa_insertion(text: str, line: int, code: str) -> tuple[int, int, str] | None:
-    """Where and what to insert so that ``code`` on ``line`` (1-based) is silenced.
-
-    Returns (line, code-point column, text) — extending an existing ``# noqa: X`` on that
-    line, else appending ``  # noqa: CODE`` to it, or to the line that ends the multi-line
-    string the line is inside (a comment there would be part of the string). None when a
-    blanket ``# noqa`` is already there.
-    """
-    lines = text.splitlines()
-    target = _line_outside_strings(text, line)
-    if not 0 < target <= len(lines):
-        return None
-    physical = lines[target - 1]
-    match = NOQA_INLINE.search(physical)
-    if match is not None:
-        codes = match["codes"]
-        if codes is None:
-            return None
-        return target, match.start("codes") + len(codes.rstrip(", \t")), f",{code}"
-    return target, len(physical), f"  # noqa: {code}"
-
-
-def _line_outside_strings(text: str, line: int) -> int:
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        return line
-    spanning = [(tok.start[0], tok.end[0]) for tok in tokens if tok.end[0] > tok.start[0]
-                and tok.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.DEDENT, tokenize.INDENT)]
-    moved = True
-    while moved:
-        moved = False
-        for first, last in spanning:
-            if first <= line < last:
-                line, moved = last, True
-    return line
 
 
 def minimal_edit(old: str, new: str) -> tuple[int, int, str]:
