@@ -88,6 +88,6 @@ def test_pre_commit_hook_fails_on_bad_app_then_passes(tmp_path: Path, env: dict[
     runs = [try_repo(bad), try_repo(fixed)]
     (failed_out, _), (passed_out, _) = (run.communicate(timeout=300) for run in runs)
     assert runs[0].returncode == 1, failed_out
-    assert "streamlit_app.py:10:13: STC001 argument 'model' of cached 'predict'" in failed_out
+    assert "streamlit_app.py:10:13: STC001 [error] argument 'model' of cached 'predict'" in failed_out
     assert runs[1].returncode == 0, passed_out
     assert "STC001" not in passed_out
