@@ -78,10 +78,12 @@ class Noqa:
         return self._spans.get(line, (line, line))
 
     def line_for(self, line: int) -> str:
-        first, last = self._spans.get(line, (line, line))
-        if first == last == line and line not in self._spans:
+        """The text of the logical line holding ``line`` (the physical line when the file
+        does not tokenize)."""
+        span = self._spans.get(line)
+        if span is None:
             return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        return "".join(self.lines[first - 1: last])
+        return "".join(self.lines[span[0] - 1: span[1]])
 
     @cached_property
     def _has_any(self) -> bool:
