@@ -237,11 +237,11 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, stdin, cwd:
     if reading_stdin:
         stdin_path = (cwd / args.stdin_filename) if args.stdin_filename else cwd / "stdin.py"
 
-    if args.watch:
-        return _watch(args, paths, stdout, stderr, cwd)
     config = _load_config(args, paths, stdin_path, cwd, stderr)
     if config is None:
         return EXIT_ERROR
+    if args.watch:  # (a configuration broken later is reported, and the watch goes on)
+        return _watch(args, paths, stdout, stderr, cwd)
     if args.show_settings:
         _show_settings(config, stdout)
         return EXIT_CLEAN

@@ -442,3 +442,19 @@ def test_exclusive_flags(tmp_path: Path) -> None:
     assert "--watch cannot be combined with --show-settings" in run(tmp_path, "check", "--watch",
                                                                     "--show-settings").err
     assert "checks files, not stdin" in run(tmp_path, "check", "-", "--add-noqa", stdin=b"").err
+
+
+def test_fix_covers_the_files_the_check_covers(tmp_path: Path) -> None:
+    removed = "import streamlit as st\n\n\n@st.experimental_memo\ndef load() -> int:\n    return 1\n"
+    write(tmp_path, {"pyproject.toml": '[tool.cachelint]\nexclude = ["legacy"]\n', "legacy/old.py": removed})
+    forced = run(tmp_path, "check", "--fix", "--force-exclude", "legacy/old.py", "--no-cache")
+    assert forced.code == 0 and (tmp_path / "legacy/old.py").read_text() == removed
+    named = run(tmp_path, "check", "--fix", "legacy/old.py", "--no-cache", "-q")
+    assert (named.code, named.out, named.err) == (0, "", "")  # -q: no "Fixed 1 finding"
+    assert "st.cache_data" in (tmp_path / "legacy/old.py").read_text()
+
+
+def test_watch_stops_at_once_on_a_usage_error(tmp_path: Path) -> None:
+    write(tmp_path, {"app.py": CLEAN_APP})
+    result = run(tmp_path, "check", "--watch", "--select", "STC999")
+    assert result.code == 2 and "'STC999' matches no cachelint code" in result.err
