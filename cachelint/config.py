@@ -25,7 +25,9 @@ from cachelint import catalog
 KNOWN_KEYS = (
     "select", "ignore", "extend-select", "per-file-ignores", "exclude",
     "hashable-types", "unhashable-types", "entry-scripts", "target-streamlit", "preview",
+    *("extend-ignore", "fail-on", "respect-gitignore", "force-exclude"),  # the command's own keys
 )
+FAIL_ON = ("warning", "error")  # fail-on: the least severe finding that makes the run fail
 VERSION = re.compile(r"^[0-9]+\.[0-9]+(\.[0-9]+)?$")
 
 
@@ -60,6 +62,10 @@ class Config:
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
     select: tuple[str, ...] | None = None  # as written (for display and the cache key)
     ignore: tuple[str, ...] = ()
+    # The command's own keys (which files a run checks, when it fails): see ``_command_keys``.
+    fail_on: str = "warning"  # "warning": any finding fails the run; "error": only errors do
+    respect_gitignore: bool = True  # folders are listed through git, honouring .gitignore
+    force_exclude: bool = False  # ``exclude`` applies to paths named on the command line too
 
     def ignored_for(self, relative: str) -> frozenset[str]:
         """Code prefixes ``per-file-ignores`` switches off for a path relative to the root."""
@@ -106,6 +112,10 @@ class Overrides:
     entry_scripts: list[str] | None = None
     target_streamlit: str | None = None
     preview: bool | None = None
+    extend_ignore: list[str] | None = None
+    fail_on: str | None = None
+    respect_gitignore: bool | None = None
+    force_exclude: bool | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -176,6 +186,9 @@ def load(start: Path, overrides: Overrides | None = None, config_file: Path | No
 
     select = overrides.select if overrides.select is not None else strings("select")
     ignore = overrides.ignore if overrides.ignore is not None else strings("ignore")
+    extend_ignore = overrides.extend_ignore if overrides.extend_ignore is not None else strings("extend-ignore")
+    if extend_ignore:
+        ignore = [*(ignore or []), *extend_ignore]
     extend = overrides.extend_select if overrides.extend_select is not None else strings("extend-select")
     exclude = overrides.exclude if overrides.exclude is not None else strings("exclude")
     hashable = overrides.hashable_types if overrides.hashable_types is not None else strings("hashable-types")
@@ -204,7 +217,8 @@ def load(start: Path, overrides: Overrides | None = None, config_file: Path | No
     if target is not None and not VERSION.match(target):
         raise ConfigError(f"target-streamlit: '{target}' is not a version such as 1.67")
 
-    for key, codes in (("select", select), ("ignore", ignore), ("extend-select", extend)):
+    for key, codes in (("select", select), ("ignore", ignore), ("extend-select", extend),
+                       ("extend-ignore", extend_ignore)):
         for code in codes or []:
             problem = catalog.unknown_selector(code)
             if problem:
@@ -239,7 +253,25 @@ def load(start: Path, overrides: Overrides | None = None, config_file: Path | No
     )
     return Config(settings=settings, root=root, source=source, exclude=tuple(exclude or ()),
                   per_file_ignores=tuple(per_file), select=tuple(sorted(selected)) if selected else None,
-                  ignore=tuple(sorted(ignore or [])))
+                  ignore=tuple(sorted(set(ignore or []))), **_command_keys(table, overrides, where))
+
+
+def _command_keys(table: dict[str, Any], overrides: Overrides, where: str) -> dict[str, Any]:
+    """``fail-on``, ``respect-gitignore``, ``force-exclude``: how the command runs, not what
+    a file's findings are (so not part of the result cache's key)."""
+    found: dict[str, Any] = {}
+    for key, kind in (("fail-on", str), ("respect-gitignore", bool), ("force-exclude", bool)):
+        attribute = key.replace("-", "_")
+        value = getattr(overrides, attribute)
+        if value is None and key in table:
+            value = table[key]
+            if not isinstance(value, kind):
+                raise ConfigError(f"{where}: '{key}' must be {'a string' if kind is str else 'true or false'}")
+        if value is not None:
+            found[attribute] = value
+    if found.get("fail_on", "warning") not in FAIL_ON:
+        raise ConfigError(f"fail-on: '{found['fail_on']}' is not one of {', '.join(FAIL_ON)}")
+    return found
 
 
 def installed_streamlit() -> str | None:
