@@ -24,11 +24,14 @@ from cachelint import catalog
 
 KNOWN_KEYS = (
     "select", "ignore", "extend-select", "per-file-ignores", "exclude",
-    "hashable-types", "unhashable-types", "entry-scripts", "target-streamlit", "preview",
+    "hashable-types", "unhashable-types", "entry-scripts", "target-streamlit", "preview", "step-budget",
     *("extend-ignore", "fail-on", "respect-gitignore", "force-exclude"),  # the command's own keys
 )
 FAIL_ON = ("warning", "error")  # fail-on: the least severe finding that makes the run fail
 VERSION = re.compile(r"^[0-9]+\.[0-9]+(\.[0-9]+)?$")
+
+
+STEP_BUDGET = 200_000  # see engine.py: far above what real cached functions take (benchmarks/realworld)
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,7 @@ class AnalysisSettings:
     target_streamlit: str | None = None  # "1.67"; None: the latest model known
     target_pandas: int | None = None  # pandas major version the app runs with (None: unknown)
     preview: bool = False  # run the preview rules too
-    file_budget_seconds: float = 5.0  # analysis time one file may take before STC902
+    step_budget: int = STEP_BUDGET  # inference steps one cached function may take before STC902
     max_file_bytes: int = 2_000_000  # larger files are skipped with STC902 (generated code)
 
 
@@ -95,7 +98,8 @@ class Config:
         s = self.settings
         return repr((sorted(s.select) if s.select is not None else None, sorted(s.ignore),
                      sorted(s.hashable_types), sorted(s.unhashable_types),
-                     sorted(str(p) for p in s.entry_scripts), s.target_streamlit, s.target_pandas, s.preview))
+                     sorted(str(p) for p in s.entry_scripts), s.target_streamlit, s.target_pandas, s.preview,
+                     s.step_budget))
 
 
 @dataclass
@@ -229,6 +233,10 @@ def load(start: Path, overrides: Overrides | None = None, config_file: Path | No
             if problem:
                 raise ConfigError(f"per-file-ignores: {problem}")
 
+    step_budget = table.get("step-budget", STEP_BUDGET)
+    if not isinstance(step_budget, int) or isinstance(step_budget, bool) or step_budget < 1:
+        raise ConfigError(f"{where}: 'step-budget' must be a positive number of inference steps")
+
     if overrides.preview is not None:
         preview = overrides.preview
     else:
@@ -250,6 +258,7 @@ def load(start: Path, overrides: Overrides | None = None, config_file: Path | No
         target_streamlit=target,
         target_pandas=installed_major("pandas"),
         preview=preview,
+        step_budget=step_budget,
     )
     return Config(settings=settings, root=root, source=source, exclude=tuple(exclude or ()),
                   per_file_ignores=tuple(per_file), select=tuple(sorted(selected)) if selected else None,
