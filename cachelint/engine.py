@@ -64,6 +64,7 @@ class Engine:
         except Exception as exc:  # noqa: BLE001 - a bug in discovery must not stop the run
             return [Finding(module.path, 1, 0, INTERNAL_ERROR,
                             f"internal error while finding cached functions, please report it: {_describe(exc)}")]
+        self.analysis.memo(("cached-functions",), lambda: list(functions))
         for cached in functions:
             found.extend(f for f in self._check_function(cached) if f.path == module.path)
         found.extend(self._check_module(module, [c for c in functions if c.module is module]))

@@ -135,26 +135,37 @@ class Layout:
         return root
 
     def project_top(self, path: str) -> str:
-        """The project's top folder above the app root (the app root without a marker).
-
-        Go up only into a folder that is part of the project: it has a marker, or a
-        script there imports the folder we come from as a package (``app.py`` beside
-        ``src/`` doing ``from src.utils import x``). A folder that merely holds some other
-        script (``/tmp/dbg.py``, ``~/notes.py``) is not the app's."""
+        """The project's top folder: the nearest folder at or above the app root with a
+        marker (``pyproject.toml``, ``.git``...), at most MAX_TOP_LEVELS up; without one, the
+        folders above that a script imports the folder below from (``app.py`` beside
+        ``src/`` doing ``from src.utils import x``); else the app root. A folder that merely
+        holds some other script (``/tmp/dbg.py``, ``~/notes.py``) is never the app's."""
         start = self.app_root(path)
         top = self._tops.get(start)
         if top is None:
-            top = folder = start
-            for _ in range(MAX_TOP_LEVELS):
-                if any(self._has(folder, marker) for marker in PROJECT_MARKERS):
-                    break
-                parent = os.path.dirname(folder)
-                if parent == folder or not (any(self._has(parent, m) for m in PROJECT_MARKERS)
-                                            or self._imports_folder(parent, os.path.basename(folder))):
-                    break
-                folder = parent
-            top = self._tops[start] = folder
+            top = self._marked_above(start) or self._imported_above(start)
+            self._tops[start] = top
         return top
+
+    def _marked_above(self, start: str) -> str | None:
+        folder = start
+        for _ in range(MAX_TOP_LEVELS + 1):
+            if any(self._has(folder, marker) for marker in PROJECT_MARKERS):
+                return folder
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                return None
+            folder = parent
+        return None
+
+    def _imported_above(self, start: str) -> str:
+        folder = start
+        for _ in range(MAX_TOP_LEVELS):
+            parent = os.path.dirname(folder)
+            if parent == folder or not self._imports_folder(parent, os.path.basename(folder)):
+                break
+            folder = parent
+        return folder
 
     def _imports_folder(self, parent: str, name: str) -> bool:
         """Does a script directly in ``parent`` import ``name`` (a folder of it) as a package,
