@@ -26,6 +26,7 @@ from cachelint.analysis.infer import Inferrer
 
 MAX_DEPTH = 4  # app functions followed below the one analysed
 MAX_BINDINGS = 64  # assignments of one local name followed
+MAX_NESTING = 120  # expressions followed inside one another (long chains of + or of calls)
 
 # Calls whose arguments only authenticate: a value flowing in there decides who asks,
 # not (necessarily) what is answered.
@@ -45,12 +46,16 @@ class Hit:
     source: nodes.NodeNG  # the source expression (a session-state read...)
     via: tuple[Step, ...] = ()  # app calls from the analysed function to it
     auth_only: bool = False  # it only reaches the value through authentication-like calls
+    decided_in: nodes.NodeNG | None = None  # it only chooses which return of this function runs
 
     def through(self, step: Step) -> Hit:
-        return Hit(self.source, (step, *self.via), self.auth_only)
+        return Hit(self.source, (step, *self.via), self.auth_only, self.decided_in)
 
     def authenticating(self) -> Hit:
-        return Hit(self.source, self.via, True)
+        return Hit(self.source, self.via, True, self.decided_in)
+
+    def deciding(self, function: nodes.NodeNG) -> Hit:
+        return Hit(self.source, self.via, self.auth_only, self.decided_in or function)
 
 
 Source = Callable[[nodes.NodeNG], bool]
@@ -67,6 +72,7 @@ class Dependence:
         self._results: dict[nodes.FunctionDef, frozenset[Hit]] = {}
         self._bindings: dict[nodes.NodeNG, dict[str, list[nodes.NodeNG]]] = {}
         self._active: set[nodes.NodeNG] = set()
+        self._nesting = 0
 
     # -- a function's result ------------------------------------------------------------
     def result(self, function: nodes.FunctionDef | nodes.Lambda, depth: int = 0) -> frozenset[Hit]:
@@ -87,7 +93,7 @@ class Dependence:
                 for exit_node in exits:
                     found |= self.of(exit_node.value, function, depth)
                 for test in self._deciding_tests(function, exits):
-                    found |= self.of(test, function, depth)
+                    found |= {hit.deciding(function) for hit in self.of(test, function, depth)}
             result = frozenset(found)
         finally:
             self._active.discard(function)
@@ -125,13 +131,15 @@ class Dependence:
         key = expr
         if key in self._memo:
             return self._memo[key]
-        if key in self._active:
-            return frozenset()
+        if key in self._active or self._nesting > MAX_NESTING:
+            return frozenset()  # a cycle, or too deep to follow: nothing found here (not memoised)
         self._active.add(key)
+        self._nesting += 1
         try:
             result = frozenset(self._of(expr, function, depth))
         finally:
             self._active.discard(key)
+            self._nesting -= 1
         self._memo[key] = result
         return result
 

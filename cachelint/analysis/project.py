@@ -285,39 +285,6 @@ class Project:
                 found.append(parsed)
         return found
 
-    def session_modules(self, module: Module, limit: int = 100) -> list[Module]:
-        """The modules that run in the same session as ``module``: the scripts that import it
-        (transitively), their app's pages (a script and ``pages/*.py`` are one app; other
-        scripts beside it are other apps), and every module those import."""
-        scripts: list[Module] = []
-        seen, frontier = {module}, [module]
-        while frontier and len(seen) < limit:
-            current = frontier.pop()
-            if current.is_entry:
-                scripts.append(current)
-            for importer in self.importers(current):
-                if importer not in seen:
-                    seen.add(importer)
-                    frontier.append(importer)
-        for script in list(scripts):
-            root = self.app_root(script.path)
-            pages = sorted((root / "pages").glob("*.py")) if (root / "pages").is_dir() else []
-            if script.path.parent.name == "pages":
-                pages += sorted(p for p in root.glob("*.py") if self.is_entry(p.resolve()))
-            for path in pages:
-                parsed = self.try_module(path.resolve())
-                if parsed is not None and parsed not in scripts:
-                    scripts.append(parsed)
-        found: list[Module] = []
-        frontier = [module, *scripts]
-        while frontier and len(found) < limit:
-            current = frontier.pop(0)
-            if current in found:
-                continue
-            found.append(current)
-            frontier.extend(m for m in self.imports_of(current) if m not in found)
-        return found
-
     def callers(self, module: Module, names: set[str], on_each: Callable[[], None] = lambda: None) -> list[Module]:
         """The module itself and the modules of its app that import it and mention one of ``names``.
 

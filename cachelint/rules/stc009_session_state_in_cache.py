@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterator
 
 from astroid import nodes
@@ -23,12 +24,15 @@ from cachelint.analysis.body import FUNCTION_NODES, is_cached, own_nodes
 from cachelint.analysis.context import CachedContext
 from cachelint.analysis.dataflow import Dependence, Hit
 from cachelint.analysis.discovery import CachedFunction, discover
+from cachelint.analysis.infer import assigned_values
 from cachelint.analysis.streamlit_calls import StreamlitCalls
 from cachelint.findings import Confidence, Finding, Related
 from cachelint.rules.base import Example, Rule
 from cachelint.streamlit_model import session
 
-MAX_WRITER_MODULES = 100  # app modules scanned for the writes of session-state keys
+MIN_PATTERN_LETTERS = 4  # an f-string key with fewer literal letters could be any key
+MAX_WRITER_MODULES = 100
+MAX_CALLER_DEPTH = 2  # calls followed up from a function that stores its parameter  # app modules scanned for the writes of session-state keys
 # Read names that decide *who* asks rather than *what* is fetched, when they only authenticate.
 SECRET_WORDS = ("token", "jwt", "cookie", "password", "passwd", "secret", "credential", "api_key", "auth")
 # Calls that write a file at the path they are given: a per-session path means the file is
@@ -293,6 +297,8 @@ def _leak(ctx: CachedContext, cached: CachedFunction, hit: Hit, writes: bool) ->
     if isinstance(source, nodes.Call):  # a call of a cached function that leaks
         inner = _leaking_cached_callee(ctx, source)
         first = inner[1][0]
+        if all(leak.hit.auth_only for leak in inner[1]):
+            hit = hit.authenticating()  # the inner function only authenticates with it: so does this one
         return Leak(hit, source, first.label, first.key, callee=inner[0].name)
     access = StreamlitCalls(ctx.inferrer).state_read(source)
     if access is None:
@@ -304,6 +310,8 @@ def _leak(ctx: CachedContext, cached: CachedFunction, hit: Hit, writes: bool) ->
     if _unreachable_fallback(ctx, cached, hit, access.node):
         return None
     if _carried_by_arguments(ctx, cached, hit, key):
+        return None
+    if hit.decided_in is not None and _memo_or_compute(ctx, hit.decided_in):
         return None
     return leak
 
@@ -332,21 +340,44 @@ def _hit_order(hit: Hit) -> tuple:
 def _key(access: nodes.NodeNG) -> str | None:
     """The key a session-state access uses: ``ss["k"]``, ``ss.k``, ``ss.get("k")``, ``"k" in ss``
     give "k"; an f-string key gives a pattern ("re:logs_.*"); None when it cannot be read."""
+    parent = access.parent
+    if isinstance(parent, nodes.Compare) and access is not parent.left and \
+            any(op in ("in", "not in") for op, _ in parent.ops):  # "k" in st.session_state
+        return _literal_key(parent.left)
     if isinstance(access, nodes.Subscript):
         return _literal_key(access.slice)
     if isinstance(access, nodes.Attribute):
         return access.attrname
     if isinstance(access, nodes.Call) and access.args:
         return _literal_key(access.args[0])
-    parent = access.parent
-    if isinstance(parent, nodes.Compare):
-        return _literal_key(parent.left)
     return None
 
 
-def _literal_key(expr: nodes.NodeNG) -> str | None:
+def _key_names(expr: nodes.NodeNG, depth: int = 0) -> frozenset[str]:
+    """The names an f-string key is built from (through a name bound once to it)."""
+    if isinstance(expr, nodes.Name) and depth < 2:
+        values = assigned_values(expr)
+        return _key_names(values[0], depth + 1) if len(values) == 1 and values[0] is not None else frozenset()
+    if isinstance(expr, (nodes.JoinedStr, nodes.BinOp)):
+        return frozenset(n.name for n in expr.nodes_of_class(nodes.Name))
+    return frozenset()
+
+
+def _literal_key(expr: nodes.NodeNG, depth: int = 0) -> str | None:
+    """A literal key, an f-string pattern, or what a name bound once to one of them holds."""
     if isinstance(expr, nodes.Const) and isinstance(expr.value, str):
         return expr.value
+    if isinstance(expr, nodes.Name) and depth < 2:
+        values = assigned_values(expr)
+        if len(values) == 1 and values[0] is not None:
+            return _literal_key(values[0], depth + 1)
+        return None
+    if isinstance(expr, nodes.BinOp) and expr.op == "+" and depth < 3:  # cache_key + "_data"
+        left, right = _literal_key(expr.left, depth + 1), _literal_key(expr.right, depth + 1)
+        if left is None or right is None:
+            return None
+        as_regex = [part[3:] if part.startswith("re:") else re.escape(part) for part in (left, right)]
+        return "re:" + "".join(as_regex)
     return _pattern(expr)
 
 
@@ -355,34 +386,57 @@ class _Write:
     key: str | None  # None: a key the analysis cannot read (it may be any)
     value: nodes.NodeNG | None  # None: a widget's value (per session)
     scope: nodes.NodeNG  # the function (or module) the write is in
+    key_names: frozenset[str] = frozenset()  # names the key is built from (f"creds_{name}")
 
 
-def _writes(ctx: CachedContext) -> list[_Write]:
-    """Every write of a session-state key in the app (its modules that mention session_state)."""
+def _writes(ctx: CachedContext, key: str) -> list[_Write]:
+    """Every write of the session-state key ``key`` (a literal or an f-string pattern) in the
+    project: any script of it may run in the same session (pages, ``st.navigation`` targets,
+    login pages), so writes are looked for everywhere, never only in the modules nearby."""
     def scan() -> list[_Write]:
         calls = StreamlitCalls(ctx.inferrer)
         found: list[_Write] = []
-        for module in _app_modules(ctx):
+        for module in _modules_mentioning(ctx, _words(key)):
             for node in module.tree.nodes_of_class((nodes.Subscript, nodes.AssignAttr, nodes.Call)):
-                found.extend(_writes_at(node, calls))
+                # A key the analysis cannot read is left out: keys built at run time are
+                # configuration and widget bookkeeping far more often than logins.
+                found.extend(w for w in _writes_at(node, calls) if w.key is not None and (
+                    _matches(w.key, key) or (key.startswith("re:") and _same_shape(w.key, key))))
         return found
 
-    return ctx.analysis.memo(("stc009-writes",), scan)
+    return ctx.analysis.memo(("stc009-writes", key), scan)
 
 
-def _app_modules(ctx: CachedContext) -> list:
-    """The modules that run in the sessions the cached function serves (and mention session_state)."""
-    modules = ctx.project.session_modules(ctx.cached.module, MAX_WRITER_MODULES)
-    return [m for m in modules if "session_state" in m.text or "key=" in m.text]
+def _words(key: str) -> list[str]:
+    """Text a file must contain to write ``key``: the key, or the literal parts of its pattern."""
+    if not key.startswith("re:"):
+        return [key]
+    return [re.sub(r"\\(.)", r"\1", part) for part in key[3:].split(".*") if len(part) >= 3]
+
+
+def _modules_mentioning(ctx: CachedContext, words: list[str]) -> list:
+    """The project's modules whose text mentions session state (or widget keys) and ``words``."""
+    project = ctx.project
+    path = ctx.cached.module.path
+    found: list = []
+    for folder in dict.fromkeys((project.app_root(path), project.project_top(path))):
+        for file in project.layout.python_files(str(folder)):
+            text = project.text(Path(file))
+            if not text or not ("session_state" in text or "key=" in text) or not all(w in text for w in words):
+                continue
+            module = project.try_module(Path(file))
+            if module is not None and module not in found:
+                found.append(module)
+                if len(found) >= MAX_WRITER_MODULES:
+                    return found
+    return found
 
 
 def _writes_at(node: nodes.NodeNG, calls: StreamlitCalls) -> Iterator[_Write]:
     scope = node.scope()
     if isinstance(node, nodes.Subscript) and getattr(node, "ctx", None) is not None and node.ctx.name == "Store":
         if _is_session_state(node.value, calls):
-            key = node.slice.value if isinstance(node.slice, nodes.Const) and isinstance(node.slice.value, str) \
-                else _pattern(node.slice)
-            yield _Write(key, _assigned(node), scope)
+            yield _Write(_literal_key(node.slice), _assigned(node), scope, _key_names(node.slice))
     elif isinstance(node, nodes.AssignAttr) and _is_session_state(node.expr, calls):
         yield _Write(node.attrname, _assigned(node), scope)
     elif isinstance(node, nodes.Call):
@@ -402,9 +456,7 @@ def _writes_at(node: nodes.NodeNG, calls: StreamlitCalls) -> Iterator[_Write]:
                         yield _Write(None, arg, scope)
         widget_key = next((k.value for k in node.keywords or () if k.arg == "key"), None)
         if widget_key is not None and calls.widget(node) is not None:
-            key = widget_key.value if isinstance(widget_key, nodes.Const) and isinstance(widget_key.value, str) \
-                else _pattern(widget_key)
-            yield _Write(key, None, scope)
+            yield _Write(_literal_key(widget_key), None, scope)
 
 
 def _is_session_state(expr: nodes.NodeNG, calls: StreamlitCalls) -> bool:
@@ -421,7 +473,10 @@ def _assigned(target: nodes.NodeNG) -> nodes.NodeNG | None:
 def _pattern(expr: nodes.NodeNG) -> str | None:
     """A regular expression for an f-string key (``f"c_{key}"`` -> ``c_.*``), else None."""
     if isinstance(expr, nodes.JoinedStr):
-        parts = [re.escape(v.value) if isinstance(v, nodes.Const) else ".*" for v in expr.values]
+        literal = "".join(str(v.value) for v in expr.values if isinstance(v, nodes.Const))
+        if len(literal) < MIN_PATTERN_LETTERS:
+            return None  # f"{a}_{b}": it could be any key
+        parts = [re.escape(str(v.value)) if isinstance(v, nodes.Const) else ".*" for v in expr.values]
         return "re:" + "".join(parts)
     return None
 
@@ -440,9 +495,7 @@ def _app_wide_key(ctx: CachedContext, key: str | None, access: nodes.NodeNG) -> 
     writes of the same shape."""
     if key is None:
         return False
-    writes = [w for w in _writes(ctx) if _matches(w.key, key) or (key.startswith("re:") and w.key is not None
-                                                                   and _same_shape(w.key, key))]
-    return all(w.value is not None and _app_wide(ctx, w) for w in writes)
+    return all(w.value is not None and _app_wide(ctx, w) for w in _writes(ctx, key))
 
 
 def _same_shape(write_key: str, read_pattern: str) -> bool:
@@ -452,19 +505,139 @@ def _same_shape(write_key: str, read_pattern: str) -> bool:
 
 
 def _app_wide(ctx: CachedContext, write: _Write) -> bool:
-    """The value stored depends on no per-session input (no session state, no widget)."""
+    """Is the value stored the same in every session? It must depend on no per-session input
+    (session state, a widget), nor be written under a test that does (a button), except the
+    memo idiom's own ``if key not in st.session_state``; what it takes from the parameters of
+    the function writing it must be app-wide at every call of that function (a cached
+    function's parameters are: they are its hashed key)."""
+    return _independent(ctx, write.value, write.scope, 0, write.key_names) and all(
+        _independent(ctx, test, write.scope, 0, write.key_names) for test in _guards(write))
+
+
+def _value_flow(ctx: CachedContext) -> Dependence:
     def build() -> Dependence:
         calls = StreamlitCalls(ctx.inferrer)
 
         def per_session(node: nodes.NodeNG) -> bool:
-            if isinstance(node, (nodes.Name, nodes.Attribute)):
-                return calls.state_read(node) is not None
+            if isinstance(node, (nodes.Name, nodes.Attribute)) and calls.state_read(node) is not None:
+                return True
+            if isinstance(node, nodes.Name) and _parameter_of_scope(node) is not None:
+                return True  # judged at the calls of the function (see _independent)
             return isinstance(node, nodes.Call) and calls.widget(node) is not None
 
         return Dependence(ctx.inferrer, per_session)
 
-    flow = ctx.analysis.memo(("stc009-values",), build)
-    return not flow.of(write.value, write.scope)
+    return ctx.analysis.memo(("stc009-values",), build)
+
+
+def _independent(ctx: CachedContext, expr: nodes.NodeNG | None, scope: nodes.NodeNG, depth: int,
+                 key_names: frozenset[str] = frozenset()) -> bool:
+    if expr is None:
+        return False
+    for hit in _value_flow(ctx).of(expr, scope):
+        function = _parameter_of_scope(hit.source) if isinstance(hit.source, nodes.Name) else None
+        if function is None:
+            return False  # session state or a widget
+        if is_cached(function, ctx.inferrer):
+            continue  # a hashed argument
+        if hit.source.name in key_names:
+            continue  # ss[f"creds_{key}"] = lookup(key): for one key, one value, whoever asks
+        if depth >= MAX_CALLER_DEPTH:
+            return False
+        calls = _calls_of(ctx, function)
+        if not calls:
+            return False  # nobody in view calls it: its argument could be anything
+        for call, argument in calls:
+            if argument(hit.source.name) is None or not _independent(ctx, argument(hit.source.name),
+                                                                      call.scope(), depth + 1):
+                return False
+    return True
+
+
+def _guards(write: _Write) -> list[nodes.NodeNG]:
+    """The tests a write runs under, but the memo idiom's ``key not in st.session_state``."""
+    tests = []
+    node = write.value if write.value is not None else write.scope
+    parent = node.parent if node is not None else None
+    while parent is not None and parent is not write.scope:
+        if isinstance(parent, (nodes.If, nodes.While)) and not _memo_test(parent.test):
+            tests.append(parent.test)
+        parent = parent.parent
+    return tests
+
+
+def _memo_test(test: nodes.NodeNG) -> bool:
+    """``k not in st.session_state`` (or ``... or st.session_state.k is None``): the memo idiom."""
+    if isinstance(test, nodes.BoolOp):
+        return all(_memo_test(value) or isinstance(value, nodes.Compare) for value in test.values)
+    if isinstance(test, nodes.UnaryOp) and test.op == "not":
+        return True  # not st.session_state.get(k)
+    return isinstance(test, nodes.Compare) and any(op in ("not in", "is", "==") for op, _ in test.ops)
+
+
+def _parameter_of_scope(name: nodes.Name) -> nodes.FunctionDef | None:
+    """The function whose parameter ``name`` is, read in that function itself."""
+    scope = name.scope()
+    if not isinstance(scope, FUNCTION_NODES):
+        return None
+    bindings = scope.locals.get(name.name, [])
+    if len(bindings) == 1 and isinstance(bindings[0].parent, nodes.Arguments):
+        return scope
+    return None
+
+
+def _calls_of(ctx: CachedContext, function: nodes.FunctionDef) -> list:
+    """(call, argument(param) -> the expression passed for it) for each call of ``function``
+    in its module and the modules importing it."""
+    def find() -> list:
+        module = ctx.inferrer.module_of(function)
+        if module is None:
+            return []
+        found = []
+        for where in [module, *ctx.project.importers(module)][:MAX_WRITER_MODULES]:
+            for call in where.tree.nodes_of_class(nodes.Call):
+                func = call.func
+                name = func.name if isinstance(func, nodes.Name) else getattr(func, "attrname", None)
+                if name != function.name:
+                    continue
+                if any(getattr(v, "node", None) is function for v in ctx.inferrer.values(func)):
+                    found.append((call, _binder(call, function)))
+        return found
+
+    return ctx.analysis.memo(("calls-of", function), find)
+
+
+def _binder(call: nodes.Call, function: nodes.FunctionDef):
+    positional = [a.name for a in (function.args.posonlyargs or []) + (function.args.args or [])]
+    if positional and positional[0] in ("self", "cls") and isinstance(call.func, nodes.Attribute):
+        positional = positional[1:]
+    bound = {name: arg for name, arg in zip(positional, call.args) if not isinstance(arg, nodes.Starred)}
+    bound.update({k.arg: k.value for k in call.keywords or () if k.arg is not None})
+    defaults = dict(zip(positional[len(positional) - len(function.args.defaults or []):], function.args.defaults or []))
+    return lambda param: bound.get(param, defaults.get(param))
+
+
+def _memo_or_compute(ctx: CachedContext, function: nodes.NodeNG) -> bool:
+    """Does every return of ``function`` give back a session-state memo, or a value it also
+    stores in session state (or a constant fallback)? Then a test choosing between them (a
+    refresh flag, a file's modification time) chooses between two copies of the same data."""
+    if not isinstance(function, FUNCTION_NODES):
+        return False
+    calls = StreamlitCalls(ctx.inferrer)
+    stored = {_assigned(n).as_string() for n in own_nodes(function, nodes.Subscript)
+              if getattr(n, "ctx", None) is not None and n.ctx.name == "Store" and _assigned(n) is not None
+              and _is_session_state(n.value, calls)}
+    returns = [r.value for r in own_nodes(function, nodes.Return)]
+    memo = False
+    for value in returns:
+        if value is None or isinstance(value, nodes.Const) or (isinstance(value, nodes.Call) and not value.args):
+            continue  # a fallback (None, pd.DataFrame())
+        access = calls.state_read(value.value) if isinstance(value, nodes.Subscript) else None
+        if access is not None or value.as_string() in stored:
+            memo = True
+            continue
+        return False
+    return memo
 
 
 def _unreachable_fallback(ctx: CachedContext, cached: CachedFunction, hit: Hit, read: nodes.NodeNG) -> bool:
@@ -476,8 +649,8 @@ def _unreachable_fallback(ctx: CachedContext, cached: CachedFunction, hit: Hit, 
     if hit.via:
         call = hit.via[-1].call
         return _passes(call, function, param)
-    sites = ctx.sites
-    return all(param in site.arguments and not _is_none(site.value_node(param)) for site in sites)
+    sites = ctx.sites  # no call in view (a dynamic import, a file that does not parse): keep it
+    return bool(sites) and all(param in site.arguments and not _is_none(site.value_node(param)) for site in sites)
 
 
 def _guarding_param(read: nodes.NodeNG, function: nodes.NodeNG) -> str | None:
@@ -616,7 +789,7 @@ def _plain(ctx: CachedContext, leak: Leak) -> bool:
     access = StreamlitCalls(ctx.inferrer).state_read(leak.hit.source)
     if access is None or not access.qualname.endswith("session_state"):
         return True
-    writes = [w for w in _writes(ctx) if leak.key is not None and w.key is not None and _matches(w.key, leak.key)]
+    writes = [w for w in _writes(ctx, leak.key) if w.key is not None] if leak.key else []
     calls = StreamlitCalls(ctx.inferrer)
     return bool(writes) and all(w.value is None or (isinstance(w.value, nodes.Call) and calls.widget(w.value))
                                 for w in writes)
