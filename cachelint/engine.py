@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gc
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 from cachelint.analysis.context import Analysis, CachedContext, ModuleContext
@@ -27,7 +28,7 @@ from cachelint.analysis.infer import BudgetExceeded
 from cachelint.analysis.project import Module, ParseFailure, Project
 from cachelint.catalog import BUDGET_EXCEEDED, INTERNAL_ERROR, SYNTAX_ERROR
 from cachelint.config import AnalysisSettings
-from cachelint.findings import Finding
+from cachelint.findings import Finding, Related
 from cachelint.registry import rules_for
 from cachelint.rules.base import Rule
 from cachelint.source import mentions_streamlit
@@ -68,7 +69,7 @@ class Engine:
         for cached in functions:
             found.extend(f for f in self._check_function(cached) if f.path == module.path)
         found.extend(self._check_module(module, [c for c in functions if c.module is module]))
-        return sorted(set(found))
+        return one_per_group(sorted(set(found)))
 
     def _check_module(self, module: Module, functions: list[CachedFunction]) -> list[Finding]:
         ctx = ModuleContext(module, self.analysis, functions)
@@ -147,6 +148,24 @@ class Engine:
         return Finding(cached.module.path, cached.node.lineno, cached.node.col_offset, INTERNAL_ERROR,
                        f"internal error in rule {rule.code} ({rule.name}) on '{cached.name}', "
                        f"please report it: {detail}")
+
+
+def one_per_group(found: list[Finding]) -> list[Finding]:
+    """Keep the first finding of each root cause (``group``); the others become its related
+    locations, so that one helper's read reached from twenty cached functions is one finding."""
+    first: dict[tuple[str, str], int] = {}
+    kept: list[Finding] = []
+    for finding in found:
+        key = (finding.code, finding.group)
+        if not finding.group or key not in first:
+            first.setdefault(key, len(kept))
+            kept.append(finding)
+            continue
+        index = first[key]
+        head = kept[index]
+        also = Related(finding.path, finding.line, finding.col, "also: " + finding.message.split(", ")[0])
+        kept[index] = replace(head, related=(*head.related, also))
+    return kept
 
 
 def _describe(exc: BaseException) -> str:

@@ -73,6 +73,9 @@ class Finding:
     # What the finding is about (a hash_funcs entry...), for rules that supersede others
     # on the same subject; the engine's business only, not stored.
     subject: str = field(default="", compare=False, repr=False)
+    # One root cause reached from several places of a file (a helper's read that many
+    # cached functions reach): the engine keeps the first and lists the others as related.
+    group: str = field(default="", compare=False, repr=False)
 
     def flake8_text(self) -> str:
         return f"{self.code} {self.message}"

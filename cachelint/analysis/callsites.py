@@ -54,13 +54,14 @@ class CallSiteIndex:
         for module in self.project.callers(cached.module, cached.names, self.inferrer.check_budget):
             for name in sorted(cached.names):
                 for call in self.calls_named(module, name):
-                    site = self._match(cached, call, module)
+                    site = self.site_of(cached, call, module)
                     if site is not None:
                         found.append(site)
         found.sort(key=lambda s: (str(s.module.path), s.call.lineno, s.call.col_offset))
         return found
 
-    def _match(self, cached: CachedFunction, call: nodes.Call, module: Module) -> CallSite | None:
+    def site_of(self, cached: CachedFunction, call: nodes.Call, module: Module) -> CallSite | None:
+        """``call`` as a call of ``cached`` (its arguments bound to parameters), or None."""
         for callee in self.inferrer.values(call.func):
             if isinstance(callee, BoundMethod) and callee.function.node is cached.node:
                 skip = 0 if cached.method_kind == "static" else 1

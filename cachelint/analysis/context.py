@@ -12,9 +12,11 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any, Callable, Hashable, TypeVar
 
-from cachelint.analysis.body import Body
+from astroid import nodes
+
+from cachelint.analysis.body import FUNCTION_NODES, Body, is_cached
 from cachelint.analysis.callsites import CallSite, CallSiteIndex
-from cachelint.analysis.discovery import CachedFunction
+from cachelint.analysis.discovery import CachedFunction, discover
 from cachelint.analysis.hash_funcs import HashFuncsEntry, covered_keys, entries
 from cachelint.analysis.hashability import Hashability, HashFuncsKeys
 from cachelint.analysis.infer import Inferrer
@@ -42,6 +44,47 @@ class Analysis:
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]
+
+    # -- cached functions other code calls ---------------------------------------------------
+    def cached_function(self, node: nodes.NodeNG) -> CachedFunction | None:
+        """The cached function defined by ``node``, if it is one."""
+        if not isinstance(node, FUNCTION_NODES) or not is_cached(node, self.inferrer):
+            return None
+        module = self.inferrer.module_of(node)
+        if module is None:
+            return None
+        found = self.memo(("discovered", module), lambda: discover(module, self.inferrer))
+        return next((c for c in found if c.node is node), None)
+
+    def entries_change(self, cached: CachedFunction) -> str | None:
+        """Why a cached function's entry for one key can change while the app runs (a ``ttl``,
+        a ``.clear()`` of this function), or None: then it is fixed by its hashed arguments
+        until the whole cache is cleared. (``st.cache_data.clear()`` clears every cache at
+        once, so it keeps caches built on one another consistent.)"""
+        return self.memo(("entries_change", cached.node), lambda: self._entries_change(cached))
+
+    def _entries_change(self, cached: CachedFunction) -> str | None:
+        ttl = cached.option("ttl")
+        if ttl is not None and not (isinstance(ttl, nodes.Const) and ttl.value is None):
+            return f"its entries expire (ttl={ttl.as_string()})"
+        for module in [cached.module, *self.project.importers(cached.module)]:
+            for call in self.call_sites.calls_named(module, "clear"):
+                func = call.func
+                if isinstance(func, nodes.Attribute) and not call.args and any(
+                        c.node is cached.node for c in self.cached_callees(func.expr)):
+                    where = "" if module is cached.module else f" of {module.path.name}"
+                    return f"it is cleared at line {call.lineno}{where}"
+        return None
+
+    def cached_callees(self, expr: nodes.NodeNG) -> list[CachedFunction]:
+        """The cached functions an expression names (``load``, ``Loader.load``): what calling it runs."""
+        found = []
+        for value in self.inferrer.values(expr):
+            node = getattr(value, "node", None) or getattr(getattr(value, "function", None), "node", None)
+            cached = self.cached_function(node) if node is not None else None
+            if cached is not None and cached not in found:
+                found.append(cached)
+        return found
 
 
 class _Context:

@@ -9,19 +9,27 @@ An expression is expanded through the single assignments of the names it reads,
 in the caller's scope and the module's; functions, classes, modules and constants
 are stable. What cannot be expanded further is a *source*: a loop (keyed by its
 ``for`` statement, so that names unpacked from one loop are one source), a
-parameter, a name assigned more than once, a call whose result changes from rerun
-to rerun (widgets, clocks, random numbers).
+parameter, a name assigned more than once (unless always to the same expression), a
+call whose result changes from rerun to rerun (widgets, clocks, random numbers).
+
+A call of a cached function is decided by its hashed arguments while its entry lives;
+when entries expire (``ttl``) or the function is cleared on its own, the call is a
+source: the same arguments later give different data.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from astroid import nodes
 
 from cachelint.analysis.infer import Inferrer
 from cachelint.analysis.values import External, Function
 from cachelint.streamlit_model import excluded
+
+if TYPE_CHECKING:
+    from cachelint.analysis.context import Analysis
 
 MAX_DEPTH = 16
 
@@ -32,11 +40,13 @@ class Sources:
 
     uncovered: set[nodes.NodeNG] = field(default_factory=set)
     seen: set[nodes.NodeNG] = field(default_factory=set)
+    why: dict[nodes.NodeNG, str] = field(default_factory=dict)  # what makes a source change, when known
 
 
 class Provenance:
-    def __init__(self, inferrer: Inferrer):
+    def __init__(self, inferrer: Inferrer, analysis: Analysis | None = None):
         self.inferrer = inferrer
+        self.analysis = analysis  # to see through calls of cached functions
 
     def sources(self, expr: nodes.NodeNG, covered: set[nodes.NodeNG] | None = None) -> Sources:
         """Sources of ``expr`` that are not in ``covered`` (expansion stops at covered bindings)."""
@@ -61,6 +71,8 @@ class Provenance:
             return
         if isinstance(expr, nodes.Call) and self._varying(expr.func):
             self._source(expr, covered, found)
+            return
+        if isinstance(expr, nodes.Call) and self._cached_call(expr, covered, found, depth):
             return
         if isinstance(expr, (nodes.Lambda, nodes.FunctionDef)):
             return
@@ -89,6 +101,8 @@ class Provenance:
         if all(isinstance(s, (nodes.ClassDef, nodes.FunctionDef, nodes.AsyncFunctionDef, nodes.Import,
                               nodes.ImportFrom)) for s in stmts):
             return  # functions, classes and modules do not change
+        if len(stmts) > 1 and _same_assignments(stmts):
+            stmts = stmts[:1]  # `x = load(a)` in two branches: one value
         if len(stmts) > 1:
             for stmt in stmts:
                 self._source(stmt, covered, found)
@@ -129,6 +143,31 @@ class Provenance:
             return
         self._source(stmt, covered, found)  # a parameter, a with/except target, an augmented assignment
 
+    def _cached_call(self, call: nodes.Call, covered: set, found: Sources, depth: int) -> bool:
+        """Walk a call of one of the app's cached functions: only what decides its entry."""
+        if self.analysis is None:
+            return False
+        callees = self.analysis.cached_callees(call.func)
+        module = self.inferrer.module_of(call)
+        if len(callees) != 1 or module is None:
+            return False
+        cached = callees[0]
+        changes = self.analysis.entries_change(cached)
+        if changes is not None:
+            self._source(call, covered, found)
+            found.why.setdefault(call, f"the result of '{cached.name}', which changes while the app runs: {changes}")
+            return True
+        site = self.analysis.call_sites.site_of(cached, call, module)
+        if site is None or any(isinstance(a, nodes.Starred) for a in call.args) or any(
+                k.arg is None for k in call.keywords or ()):
+            return False
+        for param in sorted(site.arguments):
+            if not param.startswith("_"):
+                self._walk(site.value_node(param), covered, found, depth + 1)
+        if isinstance(call.func, nodes.Attribute):
+            self._walk(call.func.expr, covered, found, depth + 1)  # the receiver
+        return True
+
     def _source(self, node: nodes.NodeNG, covered: set, found: Sources) -> None:
         found.seen.add(node)
         if node not in covered:
@@ -146,3 +185,15 @@ class Provenance:
             if name.startswith(excluded.VARYING_CALL_PREFIXES):
                 return True
         return False
+
+
+def _same_assignments(stmts: list[nodes.NodeNG]) -> bool:
+    """Every binding is ``name = <the same expression>`` in the same scope."""
+    texts = set()
+    for stmt in stmts:
+        parent = stmt.parent
+        if not (isinstance(stmt, nodes.AssignName) and isinstance(parent, nodes.Assign)
+                and parent.targets == [stmt]) or stmt.scope() is not stmts[0].scope():
+            return False
+        texts.add(parent.value.as_string())
+    return len(texts) == 1

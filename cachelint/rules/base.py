@@ -77,14 +77,15 @@ class Rule:
     def report(self, ctx: CachedContext | ModuleContext, node: nodes.NodeNG, message: str,
                confidence: Confidence = Confidence.HIGH, line: int | None = None, col: int | None = None, *,
                fix: Fix | None = None, related: tuple[Related, ...] = (),
-               subject: nodes.NodeNG | None = None) -> Finding:
+               subject: nodes.NodeNG | None = None, group: nodes.NodeNG | None = None) -> Finding:
         module = ctx.project.module_of(node) or ctx.module
         line = line or node.lineno or 1
         col = node.col_offset or 0 if col is None else col
         return Finding(module.path, line, col, self.code, message,
                        end_line=getattr(node, "end_lineno", None) or line,
                        end_col=getattr(node, "end_col_offset", None) or col, confidence=confidence,
-                       fix=fix, related=related, subject=_subject_key(subject) if subject is not None else "")
+                       fix=fix, related=related, subject=_subject_key(subject) if subject is not None else "",
+                       group=_subject_key(group) if group is not None else "")
 
     @classmethod
     def docs(cls) -> str:

@@ -11,18 +11,9 @@ from astroid import nodes
 from cachelint.analysis.class_hash import IDENTITY, class_hash
 from cachelint.analysis.context import CachedContext
 from cachelint.analysis.hash_funcs import HashFuncsEntry, fields_lambda
-from cachelint.analysis.infer import Inferrer, assigned_values, returns_of
-from cachelint.analysis.values import (
-    BoundMethod,
-    CacheDecorator,
-    CachedCallable,
-    ClassObject,
-    ClassRef,
-    External,
-    Function,
-    Instance,
-    ModuleValue,
-)
+from cachelint.analysis.infer import Inferrer, returns_of
+from cachelint.analysis.lifetime import survives_reruns
+from cachelint.analysis.values import ClassObject, ClassRef, Function, Instance
 from cachelint.findings import Confidence, Finding
 from cachelint.rules.base import Example, Rule
 
@@ -222,40 +213,3 @@ def _is_object_hash(expr: nodes.NodeNG, inferrer: Inferrer) -> bool:
 def keeps_identity_hash(cls: ClassRef, inferrer: Inferrer) -> bool:
     """Does ``hash(obj)`` give the identity hash for instances of ``cls``? False when unsure."""
     return class_hash(cls, inferrer).kind == IDENTITY
-
-
-def survives_reruns(expr: nodes.NodeNG, inferrer: Inferrer) -> bool:
-    """Is the object ``expr`` evaluates to the same across reruns?
-
-    True for results of ``st.cache_resource`` functions, values kept in
-    ``st.session_state``, and globals of imported (non-entry) modules.
-    """
-    if isinstance(expr, nodes.Name):
-        assigned = assigned_values(expr)
-        return bool(assigned) and None not in assigned and all(survives_reruns(v, inferrer) for v in assigned)
-    if isinstance(expr, (nodes.Subscript, nodes.Attribute)):
-        inner = expr.value if isinstance(expr, nodes.Subscript) else expr.expr
-        for value in inferrer.values(inner):
-            if isinstance(value, External) and value.qualname.startswith("streamlit.session_state"):
-                return True
-            if isinstance(value, ModuleValue) and value.path is not None:
-                module = inferrer.project.try_module(value.path)
-                if module is not None and not module.is_entry:
-                    return True
-        return False
-    if isinstance(expr, nodes.Call):
-        for callee in inferrer.values(expr.func):
-            if isinstance(callee, CachedCallable) and callee.decorator.kind == "resource":
-                return True
-            node = callee.node if isinstance(callee, Function) else (
-                callee.function.node if isinstance(callee, BoundMethod) else None)
-            if isinstance(node, (nodes.FunctionDef, nodes.AsyncFunctionDef)) and _cached_resource(node, inferrer):
-                return True
-    return False
-
-
-def _cached_resource(func: nodes.FunctionDef, inferrer: Inferrer) -> bool:
-    for dec in func.decorators.nodes if func.decorators else ():
-        if any(isinstance(v, CacheDecorator) and v.kind == "resource" for v in inferrer.values(dec)):
-            return True
-    return False

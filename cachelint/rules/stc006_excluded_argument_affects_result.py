@@ -6,8 +6,10 @@ from typing import Iterator
 from astroid import nodes
 
 from cachelint.analysis.callsites import CallSite
-from cachelint.analysis.infer import decorator_names
+from cachelint.analysis.infer import assigned_values, decorator_names
+from cachelint.analysis.lifetime import survives_reruns
 from cachelint.analysis.provenance import Provenance
+from cachelint.analysis.streamlit_calls import StreamlitCalls
 from cachelint.analysis.values import ClassObject, External, Instance, Value
 from cachelint.findings import Confidence, Finding
 from cachelint.analysis.context import CachedContext
@@ -95,6 +97,15 @@ class ExcludedArgumentAffectsResult(Rule):
             def count(_conn: sqlite3.Connection, table: str) -> int:
                 return _conn.execute(f"select count(*) from {table}").fetchone()[0]
         """),
+        Example("""
+            import streamlit as st
+
+
+            # No call in view, and the hashed `symbol` may well identify `_ticker`.
+            @st.cache_data(ttl=600)
+            def quote(_ticker: str, symbol: str) -> str:
+                return f"{_ticker} ({symbol})"
+        """),
     )
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
@@ -105,16 +116,18 @@ class ExcludedArgumentAffectsResult(Rule):
             if cached.method_kind == "instance" and params[0].name.startswith("_"):
                 self_param = params[0]
             params = params[1:]
-        provenance = Provenance(ctx.inferrer)
+        provenance = Provenance(ctx.inferrer, ctx.analysis)
+        every_excluded = bool(params) and all(p.name.startswith("_") for p in params)
         for param in params:
             name = param.name
             if not name.startswith("_") or not _reads(cached.node, name):
                 continue
-            values = _param_values(ctx, name)
-            kind, shown = classify_all(values, ctx)
+            kind, shown = classify_all(_param_values(ctx, name), ctx)
+            if kind == UNKNOWN:
+                kind, shown = _data_without_types(ctx, name, every_excluded, provenance)
             if kind != DATA:
                 continue
-            evidence = _stale_calls(ctx, name, provenance)
+            evidence = _stale_calls(ctx, name, provenance, every_excluded)
             if evidence is None:
                 continue
             message = (f"argument '{name}' of cached '{cached.name}' is left out of the cache key (leading "
@@ -203,15 +216,52 @@ def classify(value: Value, ctx: CachedContext) -> str | None:
     return DATA if data else UNKNOWN
 
 
+def _data_without_types(ctx: CachedContext, name: str, every_excluded: bool,
+                        provenance: Provenance) -> tuple[str, str]:
+    """DATA for a parameter of unknown type that its name, the values calls pass or the
+    signature show to be data: ``_username``, ``_df``, a value from session state, or any
+    parameter when every parameter is excluded (the key is then the function alone)."""
+    if excluded.names_resource(name):
+        return UNKNOWN, ""
+    if excluded.names_credential(name):
+        return DATA, "a credential, by its name"
+    if _passes_per_session_value(ctx, name, provenance):
+        return DATA, "a per-session value"
+    if excluded.names_data(name):
+        return DATA, "data, by its name"
+    if every_excluded:
+        return DATA, "every parameter is left out of the key"
+    return UNKNOWN, ""
+
+
+def _passes_per_session_value(ctx: CachedContext, name: str, provenance: Provenance) -> bool:
+    """Does a call pass a widget's value or per-session state for ``name``?"""
+    calls = StreamlitCalls(ctx.inferrer)
+    for site in ctx.sites:
+        if name not in site.arguments:
+            continue
+        for source in provenance.sources(site.value_node(name)).uncovered:
+            inner = source.expr if isinstance(source, nodes.Attribute) else (
+                source.value if isinstance(source, nodes.Subscript) else None)
+            if (isinstance(source, nodes.Call) and calls.widget(source) is not None) or any(
+                    n is not None and calls.state_read(n) is not None for n in (source, inner)):
+                return True
+    return False
+
+
 def _article(shown: str) -> str:
     return f"an {shown}" if shown[:1].lower() in "aeiou" or shown.startswith("nd") else f"a {shown}"
 
 
 # -- do calls with different values share a key? --------------------------------------------
-def _stale_calls(ctx: CachedContext, name: str, provenance: Provenance) -> Evidence | None:
-    """Evidence that calls can pass different values under one key, or None when they cannot."""
+def _stale_calls(ctx: CachedContext, name: str, provenance: Provenance, every_excluded: bool) -> Evidence | None:
+    """Evidence that calls can pass different values under one key, or None when they cannot.
+
+    With no call in view, only a function whose every parameter is excluded is reported:
+    any two calls share its one entry. (A hashed parameter may well identify the data.)
+    """
     if not ctx.sites:
-        return Evidence(Confidence.INFERENCE, "")
+        return Evidence(Confidence.INFERENCE, "; every call shares one entry") if every_excluded else None
     _, default = ctx.inferrer.signature_of(ctx.cached.node, name)
     groups: dict[tuple, set[str]] = {}
     for site in ctx.sites:
@@ -228,8 +278,10 @@ def _stale_calls(ctx: CachedContext, name: str, provenance: Provenance) -> Evide
             covered |= provenance.sources(expr).seen
         sources = provenance.sources(value, covered)
         if sources.uncovered or _has_unpacking(site):
+            why = next((sources.why[s] for s in sorted(sources.uncovered, key=_position) if s in sources.why), None)
+            what = why or "a value the hashed arguments do not decide"
             return Evidence(Confidence.HIGH if not _has_unpacking(site) else Confidence.INFERENCE,
-                            f"; line {site.call.lineno} passes a value the hashed arguments do not decide")
+                            f"; line {site.call.lineno} passes {what}")
         key = (receiver.as_string() if receiver is not None else None,
                tuple((p, e.as_string()) for p, e in hashed.items()))
         groups.setdefault(key, set()).add(value.as_string())
@@ -238,6 +290,10 @@ def _stale_calls(ctx: CachedContext, name: str, provenance: Provenance) -> Evide
             shown = " and ".join(sorted(texts)[:2])
             return Evidence(Confidence.HIGH, f"; calls pass {shown} with the same hashed arguments")
     return None
+
+
+def _position(node: nodes.NodeNG) -> tuple[int, int]:
+    return node.lineno or 0, node.col_offset or 0
 
 
 def _has_unpacking(site: CallSite) -> bool:
@@ -263,6 +319,16 @@ def _state_reads(func: nodes.FunctionDef, this: str, cls: nodes.ClassDef, inferr
     return list(dict.fromkeys(found))
 
 
+def _built_each_rerun(expr: nodes.NodeNG, ctx: CachedContext) -> bool:
+    """``Loader()`` or a name bound only to one, in code that runs on every rerun."""
+    if survives_reruns(expr, ctx.inferrer):
+        return False
+    if isinstance(expr, nodes.Name):
+        assigned = assigned_values(expr)
+        return bool(assigned) and all(v is not None and _built_each_rerun(v, ctx) for v in assigned)
+    return isinstance(expr, nodes.Call) and any(isinstance(v, ClassObject) for v in ctx.inferrer.values(expr.func))
+
+
 class InstanceState:
     """Which attributes of a class's instances differ from one instance to another."""
 
@@ -273,6 +339,15 @@ class InstanceState:
         self.init = next((s for c in ctx.inferrer.project_mro(cls) for s in c.locals.get("__init__", [])
                           if isinstance(s, nodes.FunctionDef)), None)
         self._constructions: list[tuple[nodes.Call, dict[str, nodes.NodeNG]]] | None = None
+
+    def outlives_rerun(self) -> bool:
+        """Can state a method sets on one call still be there at a later call? Not when every
+        call in view is on an object the script builds anew each rerun (``Loader().get(q)``):
+        then the state on entry is the same every time."""
+        receivers = [site.call.func.expr for site in self.ctx.sites if isinstance(site.call.func, nodes.Attribute)]
+        if not receivers or len(receivers) < len(self.ctx.sites):
+            return True
+        return not all(_built_each_rerun(r, self.ctx) for r in receivers)
 
     def init_params(self) -> list[str]:
         if self.init is not None:
@@ -301,7 +376,9 @@ class InstanceState:
                     parent = node.parent
                     value = parent.value if isinstance(parent, (nodes.Assign, nodes.AnnAssign)) else None
                     if method is not self.init or value is None:
-                        return params, f"'{method.name}' reassigns it"
+                        if self.outlives_rerun():
+                            return params, f"'{method.name}' reassigns it"
+                        continue  # the same steps from the same start on every rerun
                     sources = self.provenance.sources(value)
                     for source in sources.uncovered:
                         if isinstance(source, nodes.AssignName) and isinstance(source.parent, nodes.Arguments):

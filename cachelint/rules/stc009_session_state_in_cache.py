@@ -23,7 +23,7 @@ from astroid import nodes
 from cachelint.analysis.body import FUNCTION_NODES, is_cached, own_nodes
 from cachelint.analysis.context import CachedContext
 from cachelint.analysis.dataflow import Dependence, Hit
-from cachelint.analysis.discovery import CachedFunction, discover
+from cachelint.analysis.discovery import CachedFunction
 from cachelint.analysis.infer import assigned_values
 from cachelint.analysis.streamlit_calls import StreamlitCalls
 from cachelint.findings import Confidence, Finding, Related
@@ -221,7 +221,9 @@ class SessionStateInCache(Rule):
         related = tuple(Related(ctx.project.module_of(leak.node).path if ctx.project.module_of(leak.node) else
                                 ctx.cached.module.path, leak.node.lineno, leak.node.col_offset or 0,
                                 f"also {leak.label}") for leak in others[:20])
-        return self.report(ctx, anchor, message, confidence, related=related)
+        # A helper's read reached from several cached functions of a file is one finding.
+        group = primary.node if primary.hit.via and primary.callee is None else None
+        return self.report(ctx, anchor, message, confidence, related=related, group=group)
 
 
 # -- the leaks of a cached function -------------------------------------------------------------
@@ -510,8 +512,18 @@ def _app_wide(ctx: CachedContext, write: _Write) -> bool:
     memo idiom's own ``if key not in st.session_state``; what it takes from the parameters of
     the function writing it must be app-wide at every call of that function (a cached
     function's parameters are: they are its hashed key)."""
-    return _independent(ctx, write.value, write.scope, 0, write.key_names) and all(
-        _independent(ctx, test, write.scope, 0, write.key_names) for test in _guards(write))
+    return _independent(ctx, write.value, write.scope, 0, write.key_names, write.key) and all(
+        _independent(ctx, test, write.scope, 0, write.key_names, write.key) for test in _guards(write))
+
+
+def _reads_key(ctx: CachedContext, node: nodes.NodeNG, key: str) -> bool:
+    """Is ``node`` a session-state read of ``key`` (or of a key of the same pattern)?"""
+    if not isinstance(node, (nodes.Name, nodes.Attribute)):
+        return False
+    access = StreamlitCalls(ctx.inferrer).state_read(node)
+    read = _key(access.node) if access is not None else None
+    return read is not None and (read == key or _matches(read, key) or _matches(key, read) or (
+        key.startswith("re:") and read.startswith("re:") and _same_shape(read, key)))
 
 
 def _value_flow(ctx: CachedContext) -> Dependence:
@@ -531,19 +543,28 @@ def _value_flow(ctx: CachedContext) -> Dependence:
 
 
 def _independent(ctx: CachedContext, expr: nodes.NodeNG | None, scope: nodes.NodeNG, depth: int,
-                 key_names: frozenset[str] = frozenset()) -> bool:
+                 key_names: frozenset[str] = frozenset(), own_key: str | None = None) -> bool:
     if expr is None:
         return False
     for hit in _value_flow(ctx).of(expr, scope):
         function = _parameter_of_scope(hit.source) if isinstance(hit.source, nodes.Name) else None
         if function is None:
+            if own_key is not None and _reads_key(ctx, hit.source, own_key):
+                continue  # the memo's own earlier value: app-wide if every write is
             return False  # session state or a widget
         if is_cached(function, ctx.inferrer):
             continue  # a hashed argument
-        if hit.source.name in key_names:
+        if hit.source.name in key_names and not hit.via:
             continue  # ss[f"creds_{key}"] = lookup(key): for one key, one value, whoever asks
         if depth >= MAX_CALLER_DEPTH:
             return False
+        if hit.via and hit.via[-1].function is function:
+            # A parameter of a helper the value went through: what that one call passes.
+            step = hit.via[-1]
+            argument = _binder(step.call, function)(hit.source.name)
+            if argument is None or not _independent(ctx, argument, step.call.scope(), depth + 1, key_names, own_key):
+                return False
+            continue
         calls = _calls_of(ctx, function)
         if not calls:
             return False  # nobody in view calls it: its argument could be anything
@@ -733,25 +754,13 @@ def _mentions(ctx: CachedContext, expr: nodes.NodeNG, key: str | None, helper) -
 # -- cached callees, files written -------------------------------------------------------------
 def _leaking_cached_callee(ctx: CachedContext, call: nodes.Call):
     """(the cached function, its leaks) when ``call`` runs a global-scope cached function that leaks."""
-    for value in ctx.inferrer.values(call.func):
-        node = getattr(value, "node", None) or getattr(getattr(value, "function", None), "node", None)
-        if not isinstance(node, FUNCTION_NODES) or not is_cached(node, ctx.inferrer):
-            continue
-        cached = _cached_function(ctx, node)
-        if cached is None or shared_across_sessions(cached) is None:
+    for cached in ctx.analysis.cached_callees(call.func):
+        if shared_across_sessions(cached) is None:
             continue
         leaks = leaks_of(ctx, cached)
         if leaks:
             return cached, leaks
     return None
-
-
-def _cached_function(ctx: CachedContext, node: nodes.FunctionDef) -> CachedFunction | None:
-    module = ctx.inferrer.module_of(node)
-    if module is None:
-        return None
-    found = ctx.analysis.memo(("discovered", module), lambda: discover(module, ctx.inferrer))
-    return next((c for c in found if c.node is node), None)
 
 
 def _file_written(call: nodes.Call) -> list[nodes.NodeNG]:

@@ -53,6 +53,17 @@ RESOURCE_WORDS: frozenset[str] = frozenset({
     "container", "placeholder", "progress", "spinner", "callback",
 })
 
+# Last word of a parameter name that says it holds data, or a credential that decides
+# what is fetched, when inference cannot tell its type.
+DATA_WORDS: frozenset[str] = frozenset({
+    "df", "dataframe", "data", "frame", "rows", "records", "table", "csv", "json", "text", "series",
+    "array", "items", "values", "dict", "list",
+})
+CREDENTIAL_WORDS: frozenset[str] = frozenset({
+    "username", "user", "password", "passwd", "pwd", "token", "secret", "credentials", "creds", "email",
+    "login", "uid", "userid",
+})
+
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
@@ -65,6 +76,16 @@ def names_resource(name: str) -> bool:
     """The last word of a name names a resource (``HttpClient``, ``db_conn``)."""
     found = words(name)
     return bool(found) and found[-1] in RESOURCE_WORDS
+
+
+def names_data(name: str) -> bool:
+    found = words(name)
+    return bool(found) and found[-1] in DATA_WORDS
+
+
+def names_credential(name: str) -> bool:
+    found = words(name)
+    return bool(found) and (found[-1] in CREDENTIAL_WORDS or found[-2:] == ["api", "key"])
 
 
 def is_data_type(qualname: str) -> bool:
