@@ -101,6 +101,10 @@ class RerunState:
                 return Change(name, binding, f"{verb} from {source.label}{where}")
         return self._mutation(module, name, depth)
 
+    def mutated(self, module: Module, name: str) -> bool:
+        """Is the object of module-level ``name`` changed in place between reruns?"""
+        return self._mutation(module, name, 0) is not None
+
     def _mutation(self, module: Module, name: str, depth: int) -> Change | None:
         if self._imports_function_or_class(module, name):
             return None  # `get_df.clear()` of an imported cached function empties a cache

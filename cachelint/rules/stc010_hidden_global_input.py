@@ -4,6 +4,7 @@ from typing import Iterator
 
 from astroid import nodes
 
+from cachelint.analysis.provenance import Provenance
 from cachelint.analysis.rerun import RerunState
 from cachelint.findings import Finding
 from cachelint.analysis.context import CachedContext
@@ -87,6 +88,7 @@ class HiddenGlobalInput(Rule):
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         rerun = RerunState(ctx.body.streamlit)
+        provenance = Provenance(ctx.inferrer, ctx.analysis)
         reported: set[tuple[nodes.NodeNG, str]] = set()
         names_seen: set[str] = set()
         for reached in ctx.body.nodes(nodes.Name):
@@ -100,7 +102,7 @@ class HiddenGlobalInput(Rule):
             if any(getattr(v, "qualname", None) in session.PER_SESSION_STATE for v in ctx.inferrer.values(node)):
                 continue  # an alias of st.session_state: per-session state is STC009's business
             change = rerun.change(module, node.name)
-            if change is None:
+            if change is None or _decided_by_arguments(ctx, rerun, module, node, change, provenance):
                 continue
             names_seen.add(node.name)
             reported.add((reached.anchor, node.name))
@@ -110,3 +112,20 @@ class HiddenGlobalInput(Rule):
                        f"reruns; it is not part of the cache key, so the cached result goes stale: pass "
                        f"'{node.name}' as an argument")
             yield self.report(ctx, reached.anchor, message, confidence)
+
+
+def _decided_by_arguments(ctx: CachedContext, rerun: RerunState, module, read: nodes.Name, change,
+                          provenance: Provenance) -> bool:
+    """Is the global computed only from values every call also passes as hashed arguments
+    (``profiles = set(f1) | set(f2)`` read by ``metrics(f1, f2)``)? Then the key changes
+    whenever it does. Only for a name that is rebound, never mutated in place."""
+    if not isinstance(change.node, nodes.AssignName) or not ctx.sites or rerun.mutated(module, read.name):
+        return False
+    for site in ctx.sites:
+        covered: set[nodes.NodeNG] = set()
+        for param in site.arguments:
+            if not param.startswith("_"):
+                covered |= provenance.sources(site.value_node(param)).seen
+        if provenance.sources(read, covered).uncovered:
+            return False
+    return True
