@@ -33,8 +33,8 @@ class Engine:
         self.settings = settings
         self.rules = rules_for(settings.select, settings.ignore, settings.preview)
         self.project = project or Project(frozenset(p.resolve() for p in settings.entry_scripts))
-        self.analysis = Analysis(self.project, model_for(settings.target_streamlit, settings.target_pandas),
-                                 settings.hashable_types, settings.unhashable_types)
+        model = model_for(settings.target_streamlit, settings.target_pandas, settings.target_origin)
+        self.analysis = Analysis(self.project, model, settings.hashable_types, settings.unhashable_types)
         self._discovered: dict[Module, list[CachedFunction]] = {}
         self._findings: dict[nodes.NodeNG, list[Finding]] = {}
 

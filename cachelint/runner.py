@@ -10,6 +10,7 @@ list of files, so the result is the same for any number of workers, and it is so
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import sys
 import time
@@ -18,12 +19,13 @@ from typing import Callable, Sequence
 
 from cachelint.catalog import INTERNAL_ERROR, SYNTAX_ERROR
 from cachelint.config import Config
-from cachelint.files import FileFinder
+from cachelint.files import FileFinder, relative_posix
 from cachelint.findings import Finding, Report
 from cachelint.layout import Layout
 from cachelint.result_cache import ResultCache
 from cachelint.service import Service
 from cachelint.source import MENTIONS_BYTES, Unreadable, decode
+from cachelint.target import Resolver
 
 PARALLEL_MIN_FILES = 8  # fewer files to analyse than this: no worker processes
 
@@ -36,6 +38,7 @@ def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = 
     files = FileFinder(config.root, config.exclude).find(paths)
     layout = Layout()
     cache = ResultCache(config.root, config.cache_token(), layout) if use_cache else None
+    targets = Targets(config, layout)
     raw: dict[Path, list[Finding]] = {}
     contents: dict[Path, bytes] = {}  # Streamlit files: decoded only if they have findings
     misses: list[Path] = []
@@ -52,9 +55,10 @@ def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = 
         if MENTIONS_BYTES.search(data) is None and b"\0" not in data:  # (UTF-16 text is for the engine to report)
             continue
         contents[path] = data
+        targets.config_for(path)  # the release this file's app is checked against
         if cache is not None:
             cache.remember(path, data)
-            keys[path] = cache.key(path)
+            keys[path] = targets.key(path, cache.key(path))
             found = cache.get(keys[path], path)
             if found is not None:
                 raw[path] = found
@@ -93,16 +97,57 @@ def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = 
             texts[path] = _text(contents[path])
         findings.extend(shower.shown(path, found, texts.get(path)))
     findings.sort()
-    return Report(findings, total, config.root, {f.path: texts[f.path] for f in findings if f.path in texts},
-                  analysed=len(misses), cached=hits)
+    report = Report(findings, total, config.root, {f.path: texts[f.path] for f in findings if f.path in texts},
+                    analysed=len(misses), cached=hits)
+    return targets.tell(report)
 
 
 def run_text(path: Path, text: str, config: Config) -> Report:
     """Check text that is not on disk (stdin) as if it were the file ``path``."""
     path = path.resolve()
-    service = Service(config)
+    targets = Targets(config, Layout())
+    service = Service(targets.config_for(path))
     findings = service.shown(path, service.analyse(path, text), text)
-    return Report(sorted(findings), 1, config.root, {path: text}, analysed=1)
+    return targets.tell(Report(sorted(findings), 1, config.root, {path: text}, analysed=1))
+
+
+class Targets:
+    """The Streamlit release each app folder is checked against (``cachelint.target``):
+    each unit of work is one app folder, with that app's own pin. Gives the result cache
+    key of a file its target, and tells the report (``-v``, JSON) which targets were used."""
+
+    def __init__(self, config: Config, layout: Layout):
+        self.config = config
+        self.layout = layout
+        self.resolver = Resolver(config.target.streamlit) if config.target is not None else None
+        self.used: dict[Path, Config] = {}  # app folder -> its configuration
+
+    def config_for(self, path: Path) -> Config:
+        folder = Path(self.layout.app_root(str(path)))
+        found = self.used.get(folder)
+        if found is None:
+            found = self.used[folder] = self.config.for_folder(folder, self.resolver)
+        return found
+
+    def key(self, path: Path, key: str) -> str:
+        """The result cache key of ``path``, with the target of its app folder in it."""
+        own = self.config_for(path)
+        if own is self.config:
+            return key
+        return hashlib.sha256(f"{key}\0{own.cache_token()}".encode("utf-8", "surrogateescape")).hexdigest()
+
+    def tell(self, report: Report) -> Report:
+        """``report.target`` (the run's), ``report.folder_targets`` (app folders with another
+        one) and the ``-v`` notes."""
+        report.target = self.config.target
+        report.folder_targets = {folder: own.target for folder, own in sorted(self.used.items())
+                                 if own is not self.config and own.target is not None}
+        if self.config.target is not None:
+            report.notes.extend(self.config.target.describe(self.config.root))
+        for folder, target in report.folder_targets.items():
+            where = relative_posix(folder, self.config.root)
+            report.notes.extend(f"{where}: {line}" for line in target.describe(self.config.root))
+        return report
 
 
 def _text(data: bytes) -> str:
@@ -146,7 +191,9 @@ def _tune_gc() -> None:
 
 
 def _check_unit(config: Config, paths: list[Path]) -> list[tuple[Path, list[Finding]]]:
-    service = Service(config)  # a fresh engine per unit: the result depends only on the unit
+    # A fresh engine per unit (the result depends only on the unit), for the release the
+    # unit's app folder targets (its own pin: cachelint.target).
+    service = Service(Targets(config, Layout()).config_for(paths[0]))
     return [(path, service.analyse(path)) for path in paths]
 
 
