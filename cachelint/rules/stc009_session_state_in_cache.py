@@ -100,8 +100,10 @@ class SessionStateInCache(Rule):
         """Why results are shared between sessions, or None when they are not (or it is unclear)."""
         scope = ctx.cached.option("scope")
         if scope is None or (isinstance(scope, nodes.Const) and scope.value == session.DEFAULT_SCOPE):
+            # scope="session" only where the target release has it (1.53+): a suggested fix must work.
+            hint = ", or use scope=\"session\"" if session.SESSION_SCOPE in ctx.model.api.scopes else ""
             return ("its cache is shared by all sessions: one session's result is served to every user; "
-                    "pass the value as an argument, or use scope=\"session\"")
+                    f"pass the value as an argument{hint}")
         if not (isinstance(scope, nodes.Const) and scope.value == session.SESSION_SCOPE):
             return None  # a scope the analysis cannot read
         persist = ctx.cached.option("persist")
