@@ -91,3 +91,42 @@ def test_pre_commit_hook_fails_on_bad_app_then_passes(tmp_path: Path, env: dict[
     assert "streamlit_app.py:10:13: STC001 argument 'model' of cached 'predict'" in failed_out
     assert runs[1].returncode == 0, passed_out
     assert "STC001" not in passed_out
+
+
+def test_pre_commit_reads_the_pin_of_the_app(tmp_path: Path, env: dict[str, str]) -> None:
+    """The hook's environment has no Streamlit: the app's requirements.txt decides. Pinned
+    to 1.25, the legacy decorators are deprecation warnings (STC025); with the target set
+    to 1.67 in [tool.cachelint] they are the errors that kill the app there (STC011)."""
+    pytest.importorskip("pre_commit")
+    from test_versions import LEGACY_APP
+
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    copy_checkout(hooks)
+    git(hooks, "init", "-q")
+    git(hooks, "add", "-A")
+    git(hooks, "-c", "commit.gpgsign=false", "commit", "-q", "-m", "checkout")
+
+    pinned = tmp_path / "pinned"
+    pinned.mkdir()
+    (pinned / "streamlit_app.py").write_text(LEGACY_APP)
+    (pinned / "requirements.txt").write_text("streamlit==1.25.0\n")
+    git(pinned, "init", "-q")
+    git(pinned, "add", "streamlit_app.py", "requirements.txt")
+    upgrade = tmp_path / "upgrade"
+    shutil.copytree(pinned, upgrade)
+    (upgrade / "pyproject.toml").write_text('[tool.cachelint]\ntarget-streamlit = "1.67"\n')
+    git(upgrade, "add", "pyproject.toml")
+
+    runs = [subprocess.Popen(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(hooks), "cachelint", "--verbose"],
+        cwd=app, env=dict(env, PRE_COMMIT_HOME=str(app.parent / f"home-{app.name}")),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for app in (pinned, upgrade)]
+    (pinned_out, _), (upgrade_out, _) = (run.communicate(timeout=300) for run in runs)
+    assert runs[0].returncode == 1, pinned_out
+    assert "streamlit_app.py:4:2: STC025 'st.cache' works on Streamlit 1.25 (your pin in requirements.txt)" \
+        in pinned_out
+    assert "STC011" not in pinned_out
+    assert runs[1].returncode == 1, upgrade_out
+    assert "streamlit_app.py:4:2: STC011 'st.cache' raises AttributeError on Streamlit 1.67" in upgrade_out
+    assert "streamlit_app.py:9:2: STC011 'st.experimental_memo' raises AttributeError" in upgrade_out
