@@ -97,6 +97,12 @@ def _check_call(call: nodes.Call, kind: str, model: StreamlitModel,
             yield OptionProblem(call, keywords["persist"],
                                 f"{api}(persist={value!r}) raises {errors['persist']} when the decorator runs: "
                                 f"persist takes \"disk\", True, False or None")
+    if "validate" in keywords and "validate" in accepted:
+        value = literal(keywords["validate"].value)
+        if value is not UNKNOWN and value is not None:
+            yield OptionProblem(call, keywords["validate"],
+                                f"{api}(validate={value!r}) raises TypeError when a cached value is reused: "
+                                f"validate takes a function of the cached value that says whether it is still good")
     if "hash_funcs" in keywords and "hash_funcs" in accepted:
         shown = _not_a_mapping(keywords["hash_funcs"].value, inferrer)
         if shown:
@@ -269,6 +275,8 @@ def _not_a_mapping(expr: nodes.NodeNG, inferrer: Inferrer) -> str | None:
         return None
     if isinstance(expr, nodes.Dict):
         return None
+    if isinstance(expr, (nodes.List, nodes.Tuple, nodes.Set)) and not expr.elts:
+        return None  # empty: Streamlit reads hash_funcs only when it is truthy (measured: accepted)
     values = inferrer.values(expr)
     if not values:
         return None
@@ -301,9 +309,9 @@ class InvalidCacheOption(Rule):
     `"1 week"`, `"24hrs"`), `ttl` strings without a unit (`"3600"` is 3600
     *nanoseconds*), a `ttl` of zero or less, an invalid `persist`, `scope` or
     `refresh_mode`, `refresh_mode="background"` without a `ttl` or with `persist`,
-    `max_entries` of zero or less, a `max_size` that is not a positive size, and
-    `hash_funcs` that is not a dict. Only values written in the source (or module
-    constants bound once) are judged.
+    `max_entries` of zero or less, a `max_size` that is not a positive size, a
+    `validate` that is not a function, and `hash_funcs` that is not a dict. Only
+    values written in the source (or module constants bound once) are judged.
 
     ## Why is this bad?
     Most of these raise when the decorator runs, so the app dies on import:
@@ -314,6 +322,17 @@ class InvalidCacheOption(Rule):
     `ttl` of zero, less, or a few nanoseconds is accepted, but every entry expires
     as soon as it is stored: the cache never hits and the function runs on every
     rerun.
+
+    ## By release
+    Checked against the release the app targets (its pin; `cachelint check -v`),
+    as measured on every release (docs/streamlit-versions.md): an option that did
+    not exist yet raises `TypeError` there (`hash_funcs` arrived in 1.24,
+    `show_time` in 1.47, `scope` and `on_release` in 1.53, `refresh_mode` in 1.61,
+    `max_size` in 1.67), `experimental_allow_widgets` is accepted up to 1.48,
+    `ttl` strings are read from 1.23 (before, any string raises `TypeError` on the
+    first call: `--fix` writes the seconds), and the exception names follow the
+    release (`BadTTLStringError` up to 1.32, `StreamlitAPIException` for a bad
+    `persist` or `scope` up to 1.61...).
 
     ## Example
     ```python
@@ -385,8 +404,42 @@ class InvalidCacheOption(Rule):
             def prices():
                 return [1, 2]
         """),
+        # On 1.20: ttl strings are not read yet (the fix writes seconds), scope does not exist.
+        Example("""
+            import streamlit as st
+
+
+            @st.cache_data(ttl="1h")  # expect: STC012
+            def prices():
+                return [1, 2]
+
+
+            @st.cache_resource(scope="session")  # expect: STC012
+            def connection():
+                return object()
+        """, fixed="""
+            import streamlit as st
+
+
+            @st.cache_data(ttl=3600)
+            def prices():
+                return [1, 2]
+
+
+            @st.cache_resource(scope="session")
+            def connection():
+                return object()
+        """, target_streamlit="1.20"),
     )
     VALID = (
+        Example("""
+            import streamlit as st
+
+
+            @st.cache_data(ttl="1h", experimental_allow_widgets=True)
+            def prices():
+                return [1, 2]
+        """, target_streamlit="1.40"),
         Example("""
             import datetime
 

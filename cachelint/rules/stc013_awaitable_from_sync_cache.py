@@ -47,9 +47,9 @@ class AwaitableFromSyncCache(Rule):
       next one raises `RuntimeError`.
     * A plain `def` returning a coroutine raises `CachedFunctionReturnedAwaitableError`
       from 1.65; before, it fails as an `async def` did before 1.64.
-    * Async generator functions are rejected when decorated from the release the data
-      says (`behaviour.async_generator_*`); before, `st.cache_data` cannot pickle
-      the generator and `st.cache_resource` hands back the same, spent generator.
+    * Async generator functions are rejected when decorated from 1.64
+      (`StreamlitAPIException`); before, `st.cache_data` cannot pickle the generator
+      and `st.cache_resource` hands back the same, spent generator.
     * `refresh_mode="background"` on an `async def` is rejected from 1.64 (the option
       itself arrived in 1.61: STC012 reports it before that).
 

@@ -92,6 +92,7 @@ CALL_RESULTS: dict[str, str] = {
     "numpy.arange": "numpy.ndarray",
     "numpy.linspace": "numpy.ndarray",
     "numpy.random.default_rng": "numpy.random.Generator",
+    "pyarrow.table": "pyarrow.Table",
     "sqlite3.connect": "sqlite3.Connection",
     "threading.Lock": "_thread.lock",
     "threading.RLock": "_thread.RLock",
