@@ -344,3 +344,25 @@ def test_hasher_table_of_each_release_agrees_with_the_release(minors: list[str],
                 wrong.append((name, minor, measured, sorted(outcomes)))
     assert judged >= 60
     assert wrong == [], "\n".join(map(str, wrong))
+
+
+def test_the_model_reads_exactly_the_facts_the_docs_list() -> None:
+    """``from_facts.RULE_FACTS`` (the "Facts the rules use" table) is what ``build`` reads."""
+    read: set[str] = set()
+
+    class Recording(dict):
+        def __getitem__(self, key):
+            read.add(key)
+            return super().__getitem__(key)
+
+    for minor in MINORS:
+        facts = Recording(releases.facts_at(minor))
+        for part in (from_facts.hasher, from_facts.api, from_facts.legacy, from_facts.async_support,
+                     from_facts.widget_behaviour):
+            part(minor, facts)
+    read |= {f"option.{cache_options.NEW_NAMES[kind]}.{option}" for kind, option in from_facts.option_history()}
+    patterns = from_facts.RULE_FACTS
+    unlisted = sorted(fact for fact in read if not any(from_facts.fact_matches(p, fact) for p in patterns))
+    assert unlisted == [], "facts the model reads but RULE_FACTS does not list"
+    unused = [p for p in patterns if not any(from_facts.fact_matches(p, fact) for fact in read)]
+    assert unused == [], "RULE_FACTS rows the model never reads"

@@ -34,6 +34,40 @@ MEASURED_STEPS = {
 }
 
 
+# Every fact the model reads, with the rules that use it and what for: the "Facts the
+# rules use" table of docs/streamlit-versions.md, and tests/test_release_data.py checks
+# that ``build`` reads exactly these (``*``: any text without a dot; ``fact_matches``).
+RULE_FACTS: dict[str, tuple[str, str]] = {
+    "api.*": ("STC011, STC025", "a legacy API works, is deprecated or raises"),
+    "api.*.clear": ("STC011, STC025", "its .clear()"),
+    "api.*.from_import": ("STC011, STC025", "from streamlit import it"),
+    "option.cache_data.signature": ("STC012", "the options st.cache_data accepts"),
+    "option.cache_resource.signature": ("STC012", "the options st.cache_resource accepts"),
+    "option.*.*": ("STC012", "the release each option arrived in or went away (messages)"),
+    "value.cache_data.persist.*": ("STC012", "persist values and what a bad one raises"),
+    "value.*.scope.*": ("STC012, STC009", "scope values (scope=\"session\" only where accepted)"),
+    "value.*.refresh_mode.*": ("STC012", "refresh_mode values, background refresh without ttl or with persist"),
+    "value.*.ttl.str_*": ("STC012", "ttl strings: read or not, and what a bad one raises, when"),
+    "value.cache_data.max_size.0": ("STC012", "what a bad max_size raises"),
+    "ttl.string_parser": ("STC012", "whether ttl strings are read"),
+    "hash.hash_funcs": ("STC001, STC002, STC012", "whether hash_funcs exists (the hasher's hash_funcs step)"),
+    "hash.uuid": ("STC001, STC002", "uuid.UUID arguments"),
+    "hash.pydantic_model": ("STC001, STC002", "pydantic model arguments"),
+    "hash.bytearray": ("STC001, STC002", "bytearray arguments"),
+    "behaviour.async_def_cache_*": ("STC013", "an async def cached function"),
+    "behaviour.coroutine_returned_*": ("STC013", "a plain def returning a coroutine"),
+    "behaviour.async_generator_*": ("STC013", "an async generator function"),
+    "behaviour.async_def_background_*": ("STC013", "an async def with refresh_mode=\"background\""),
+    "behaviour.widget_in_cache_data": ("STC008", "a widget in a cached function: raises, warns, replayed"),
+    "behaviour.widget_in_cache_data.allow_widgets": ("STC008", "with experimental_allow_widgets=True"),
+}
+
+
+def fact_matches(pattern: str, fact: str) -> bool:
+    return re.fullmatch(".".join("[^.]*".join(map(re.escape, part.split("*"))) for part in pattern.split(".")),
+                        fact) is not None
+
+
 @dataclass(frozen=True)
 class ReleaseParts:
     hasher: hashing.HasherModel
