@@ -275,18 +275,8 @@ def pyproject_pin(path: Path, name: str) -> Pin | None:
         if parsed and parsed[0] == name:
             return Pin(path, _line_of(text, requirement), requirement, (tuple(parsed[1]),))
     poetry = data.get("tool", {}).get("poetry", {}) if isinstance(data.get("tool"), dict) else {}
-    dependencies = poetry.get("dependencies") if isinstance(poetry, dict) else None
-    if isinstance(dependencies, dict):
-        for key, value in dependencies.items():
-            if normalize(key) == name:
-                constraint = value.get("version", "*") if isinstance(value, dict) else value
-                if not isinstance(constraint, str):
-                    constraint = "*"
-                line = _line_of(text, f"[tool.poetry.dependencies]")
-                line = _key_line(text, key, line)
-                return Pin(path, line, f"{key} = {json.dumps(value)}",
-                           tuple(tuple(a) for a in poetry_specs(constraint)))
-    return None
+    return _table_pin(path, text, poetry.get("dependencies") if isinstance(poetry, dict) else None,
+                      "[tool.poetry.dependencies]", name, lambda c: tuple(tuple(a) for a in poetry_specs(c)))
 
 
 def pipfile_pin(path: Path, name: str) -> Pin | None:
@@ -294,13 +284,18 @@ def pipfile_pin(path: Path, name: str) -> Pin | None:
     data = _toml(text)
     if data is None:
         return None
-    packages = data.get("packages")
-    for key, value in packages.items() if isinstance(packages, dict) else ():
+    return _table_pin(path, text, data.get("packages"), "[packages]", name, lambda c: (tuple(pep440_specs(c)),))
+
+
+def _table_pin(path: Path, text: str, table: object, header: str, name: str,
+               specs: Callable[[str], tuple[tuple[Spec, ...], ...]]) -> Pin | None:
+    """A ``name = "constraint"`` or ``name = {version = "...", ...}`` entry of a TOML table
+    (Poetry's dependencies, a Pipfile's packages)."""
+    for key, value in table.items() if isinstance(table, dict) else ():
         if normalize(key) == name:
             constraint = value.get("version", "*") if isinstance(value, dict) else value
-            specs = pep440_specs(constraint) if isinstance(constraint, str) and constraint != "*" else []
-            return Pin(path, _key_line(text, key, _line_of(text, "[packages]")), f"{key} = {json.dumps(value)}",
-                       (tuple(specs),))
+            return Pin(path, _key_line(text, key, _line_of(text, header)), f"{key} = {json.dumps(value)}",
+                       specs(constraint if isinstance(constraint, str) else "*"))
     return None
 
 

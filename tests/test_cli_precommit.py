@@ -35,6 +35,27 @@ def copy_checkout(target: Path) -> None:
             shutil.copy2(REPO / name, target / name)
 
 
+def hooks_repository(tmp_path: Path) -> Path:
+    """This checkout as a git repository of hooks, for ``pre-commit try-repo``."""
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    copy_checkout(hooks)
+    git(hooks, "init", "-q")
+    git(hooks, "add", "-A")
+    git(hooks, "-c", "commit.gpgsign=false", "commit", "-q", "-m", "checkout")
+    return hooks
+
+
+def try_repo(hooks: Path, app: Path, env: dict[str, str]) -> subprocess.Popen:
+    """``pre-commit try-repo`` of the cachelint hook on ``app``, in its own pre-commit home
+    (each run installs the hook into a fresh virtualenv: start them together)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(hooks), "cachelint", "--verbose"],
+        cwd=app, env=dict(env, PRE_COMMIT_HOME=str(app.parent / f"home-{app.name}")),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+
+
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     env = dict(os.environ)
@@ -59,12 +80,7 @@ def test_hooks_file_declares_both_hooks() -> None:
 
 def test_pre_commit_hook_fails_on_bad_app_then_passes(tmp_path: Path, env: dict[str, str]) -> None:
     pytest.importorskip("pre_commit")
-    hooks = tmp_path / "hooks"
-    hooks.mkdir()
-    copy_checkout(hooks)
-    git(hooks, "init", "-q")
-    git(hooks, "add", "-A")
-    git(hooks, "-c", "commit.gpgsign=false", "commit", "-q", "-m", "checkout")
+    hooks = hooks_repository(tmp_path)
 
     bad = tmp_path / "bad"
     bad.mkdir()
@@ -78,14 +94,7 @@ def test_pre_commit_hook_fails_on_bad_app_then_passes(tmp_path: Path, env: dict[
     (fixed / "streamlit_app.py").write_text(FIXED_APP)
     git(fixed, "add", "streamlit_app.py")
 
-    def try_repo(app: Path) -> subprocess.Popen:
-        return subprocess.Popen(
-            [sys.executable, "-m", "pre_commit", "try-repo", str(hooks), "cachelint", "--verbose"],
-            cwd=app, env=dict(env, PRE_COMMIT_HOME=str(app.parent / f"home-{app.name}")),
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )
-
-    runs = [try_repo(bad), try_repo(fixed)]
+    runs = [try_repo(hooks, bad, env), try_repo(hooks, fixed, env)]
     (failed_out, _), (passed_out, _) = (run.communicate(timeout=300) for run in runs)
     assert runs[0].returncode == 1, failed_out
     assert "streamlit_app.py:10:13: STC001 argument 'model' of cached 'predict'" in failed_out
@@ -100,12 +109,7 @@ def test_pre_commit_reads_the_pin_of_the_app(tmp_path: Path, env: dict[str, str]
     pytest.importorskip("pre_commit")
     from test_versions import LEGACY_APP
 
-    hooks = tmp_path / "hooks"
-    hooks.mkdir()
-    copy_checkout(hooks)
-    git(hooks, "init", "-q")
-    git(hooks, "add", "-A")
-    git(hooks, "-c", "commit.gpgsign=false", "commit", "-q", "-m", "checkout")
+    hooks = hooks_repository(tmp_path)
 
     pinned = tmp_path / "pinned"
     pinned.mkdir()
@@ -118,10 +122,7 @@ def test_pre_commit_reads_the_pin_of_the_app(tmp_path: Path, env: dict[str, str]
     (upgrade / "pyproject.toml").write_text('[tool.cachelint]\ntarget-streamlit = "1.67"\n')
     git(upgrade, "add", "pyproject.toml")
 
-    runs = [subprocess.Popen(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(hooks), "cachelint", "--verbose"],
-        cwd=app, env=dict(env, PRE_COMMIT_HOME=str(app.parent / f"home-{app.name}")),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for app in (pinned, upgrade)]
+    runs = [try_repo(hooks, pinned, env), try_repo(hooks, upgrade, env)]
     (pinned_out, _), (upgrade_out, _) = (run.communicate(timeout=300) for run in runs)
     assert runs[0].returncode == 1, pinned_out
     assert "streamlit_app.py:4:2: STC025 'st.cache' works on Streamlit 1.25 (your pin in requirements.txt)" \

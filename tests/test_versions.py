@@ -413,3 +413,14 @@ def test_json_target_object_matches_the_schema(tmp_path: Path) -> None:
     assert (streamlit["version"], streamlit["modelled"], streamlit["file"], streamlit["line"], streamlit["pin"]) == (
         "1.30", "1.30", "requirements.txt", 1, "streamlit~=1.30.0")
     assert document["target"]["pandas"]["major"] == 2
+
+
+def test_suggested_fixes_work_on_the_target(tmp_path: Path) -> None:
+    """STC009 suggests scope="session" only where the release has scope (1.53+)."""
+    path = tmp_path / "app.py"
+    path.write_text("import streamlit as st\n\n\n@st.cache_data\ndef orders():\n"
+                    "    return st.session_state['customer']\n")
+    old = [f.message for f in _check(path, "1.52") if f.code == "STC009"]
+    new = [f.message for f in _check(path, "1.53") if f.code == "STC009"]
+    assert len(old) == len(new) == 1
+    assert "scope=" not in old[0] and 'or use scope="session"' in new[0]
