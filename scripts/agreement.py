@@ -95,6 +95,9 @@ def cases() -> list[Case]:
             ("import_singleton", "from streamlit import experimental_singleton as singleton\n\n\n@singleton\n"
                                  "def f():\n    return [1]\n\n\nf()\n"),
             ("call_form_memo", "def _f():\n    return 1\n\n\nf = st.experimental_memo(_f)\nf()\n"),
+            ("alias_memo", "memo = st.experimental_memo\n\n\n@memo\ndef f():\n    return 1\n\n\nf()\n"),
+            ("module_alias_cache", "import streamlit as stl\n\n\n@stl.cache(ttl=60)\ndef f():\n    return 1\n\n\n"
+                                   "f()\n"),
     ):
         found.append(Case(f"legacy_{name}", "legacy APIs", legacy, use, LEGACY))
     option = frozenset({"STC012"})
@@ -108,10 +111,28 @@ def cases() -> list[Case]:
             name = "value_" + api + "_" + "".join(c if c.isalnum() else "_" for c in suffix)
             judge = NEVER_HITS if suffix.startswith("ttl.") else FAILS
             found.append(Case(name, "values and ttl", option, _counted(name, f"st.{api}({source})"), judge))
-    for case, source in sorted(probe.hasher_cases().items()):
+    combined = {  # the same kinds inside containers, fields and models
+        "uuid_list": "import uuid\nVALUE = [uuid.UUID(int=1), uuid.UUID(int=2)]",
+        "uuid_dataclass_field": "import dataclasses, uuid\n@dataclasses.dataclass\nclass Order:\n"
+                                "    id: uuid.UUID\nVALUE = Order(uuid.UUID(int=1))",
+        "pydantic_in_dict": "import pydantic\nclass M(pydantic.BaseModel):\n    x: int\nVALUE = {'m': M(x=1)}",
+        "pydantic_nested_model": "import pydantic\nclass Inner(pydantic.BaseModel):\n    y: str\n"
+                                 "class M(pydantic.BaseModel):\n    inner: Inner\nVALUE = M(inner=Inner(y='a'))",
+        "bytearray_in_tuple": "VALUE = (1, bytearray(b'x'))",
+        "lock_in_namespace": "import threading, types\nVALUE = types.SimpleNamespace(lock=threading.Lock())",
+    }
+    for case, source in sorted({**probe.hasher_cases(), **combined}.items()):
         name = f"hash_{case}"
         body = ("@st.cache_data\ndef cached_fn(x):\n    return 1\n\n\n" + source + "\ncached_fn(VALUE)\n")
         found.append(Case(name, "hasher", frozenset({"STC001"}), body, FAILS))
+    for name, source in (("ttl_2h30m", "ttl='2h30m'"), ("ttl_1_week", "ttl='1 week'"),
+                         ("ttl_1h_resource", None), ("ttl_30s_constant", None)):
+        api = "cache_resource" if name == "ttl_1h_resource" else "cache_data"
+        if name == "ttl_1h_resource":
+            source = "ttl='1h'"
+        body = _counted(f"value_{name}", f"st.{api}({source})") if source else (
+            "TTL = '30s'\n\n\n" + _counted(f"value_{name}", "st.cache_data(ttl=TTL)"))
+        found.append(Case(f"value_{name}", "values and ttl", option, body, NEVER_HITS))
     widget = frozenset({"STC008", "STC012"})
     for api in ("cache_data", "cache_resource"):
         for allow in (False, True):
@@ -119,6 +140,9 @@ def cases() -> list[Case]:
             decorator = f"st.{api}(experimental_allow_widgets=True)" if allow else f"st.{api}"
             found.append(Case(name, "widgets", widget,
                               _counted(name, decorator, 'st.checkbox("inside")\n    return x'), WIDGET))
+    helper = ("def pick():\n    return st.checkbox('inside')\n\n\n"
+              + _counted("widget_through_helper", "st.cache_data", "pick()\n    return x"))
+    found.append(Case("widget_through_helper", "widgets", widget, helper, WIDGET))
     run = ("\n\nasync def main():\n    return await f(1)\n\n\nst.write(asyncio.run(main()))\n")
     collect = ("\n\nasync def main():\n    return [item async for item in f(1)]\n\n\nitems = asyncio.run(main())\n"
                "CAP.counter.setdefault(NAME, []).append(len(items))\n")
@@ -131,6 +155,8 @@ def cases() -> list[Case]:
             "async_background": (f"@st.{api}(refresh_mode='background', ttl=60)\nasync def f(x):\n"
                                  f"    return x * 2\n" + run, FAILS),
         }
+        asyncs["gather_returned"] = (f"async def _c(x):\n    return x * 2\n\n\n@st.{api}\ndef f(x):\n"
+                                     f"    return asyncio.gather(_c(x))\n" + run, FAILS)
         for case, (body, judge) in asyncs.items():
             name = f"async_{api}_{case}"
             body = body.replace("NAME", repr(name + ".items"))

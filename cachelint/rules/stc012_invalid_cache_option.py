@@ -250,14 +250,14 @@ def _max_size_problem(value, model: CacheApiModel) -> str | None:
     if value is UNKNOWN or value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, str)):
-        return (f"{value!r}) raises StreamlitInvalidParameterTypeError when the decorator runs: "
+        return (f"{value!r}) raises {model.errors['max_size_type']} when the decorator runs: "
                 f"give a number of bytes (int) or a size such as '500MB'")
     if isinstance(value, int):
         size = value
     else:
         match = model.byte_size_pattern.fullmatch(value)
         if match is None:
-            return (f"{value!r}) raises StreamlitValueError when the decorator runs: not a byte size; "
+            return (f"{value!r}) raises {model.errors['max_size']} when the decorator runs: not a byte size; "
                     f"write it like '500MB', '1.5GB' or '200KiB'")
         whole, _, fraction = match["value"].partition(".")
         digits = f"{whole or '0'}{fraction}"
@@ -265,7 +265,7 @@ def _max_size_problem(value, model: CacheApiModel) -> str | None:
             return None
         size = int(digits) * 1024 ** "bkmgt".index(match["unit"][0].lower()) // 10 ** len(fraction)
     if size <= 0:
-        return f"{value!r}) raises StreamlitValueError when the decorator runs: the size must be positive"
+        return f"{value!r}) raises {model.errors['max_size']} when the decorator runs: the size must be positive"
     return None
 
 

@@ -159,7 +159,9 @@ class AwaitableFromSyncCache(Rule):
                     continue
                 if _needs_loop(ret.value, ctx):
                     fails = "every call fails (RuntimeError: no running event loop)"
-                elif failure is not None:
+                elif failure is not None and (failure.when != awaitables.LATER_CALLS or _coroutine(value)):
+                    # Handed back from the cache, a coroutine cannot be awaited again; a done
+                    # future or task can (measured with a coroutine: behaviour.coroutine_returned_*).
                     fails = failure.phrase(api)
                 else:
                     continue
@@ -187,6 +189,10 @@ class AwaitableFromSyncCache(Rule):
         return self.report(ctx, node, message, Confidence.HIGH,
                            line=position.lineno if position else node.lineno,
                            col=position.col_offset if position else node.col_offset)
+
+
+def _coroutine(value: Value) -> bool:
+    return isinstance(value, Instance) and library.canonical(value.cls.qualname) == "builtins.coroutine"
 
 
 def _background(cached) -> bool:

@@ -99,6 +99,7 @@ CALL_RESULTS: dict[str, str] = {
     "logging.getLogger": "logging.Logger",
     "re.compile": "re.Pattern",
     "uuid.uuid4": "uuid.UUID",
+    "uuid.UUID": "uuid.UUID",  # all capitals: not taken for a class by its spelling
     "uuid.uuid1": "uuid.UUID",
     "datetime.datetime.now": "datetime.datetime",
     "datetime.datetime.utcnow": "datetime.datetime",
