@@ -289,8 +289,18 @@ def main(argv: list[str] | None = None) -> int:
         previous["releases"].update(stored.pop("releases"))
         previous.update(stored)
         previous["releases"] = dict(sorted(previous["releases"].items(), key=lambda kv: releases.minor_key(kv[0])))
-        DATA.write_text(json.dumps(previous, indent=1, sort_keys=False) + "\n")
+        DATA.write_text(_dump(previous))
     return 0 if all(r["rate"] is not None and r["rate"] >= 0.98 for r in ordered) else 1
+
+
+def _dump(stored: dict) -> str:
+    """One release per line: a re-run changes the lines of the releases that changed."""
+    head = {k: v for k, v in stored.items() if k != "releases"}
+    lines = ["{"] + [f"  {json.dumps(k)}: {json.dumps(v)}," for k, v in head.items()] + ['  "releases": {']
+    items = list(stored["releases"].items())
+    for index, (minor, row) in enumerate(items):
+        lines.append(f"    {json.dumps(minor)}: {json.dumps(row)}" + ("," if index < len(items) - 1 else ""))
+    return "\n".join(lines + ["  }", "}"]) + "\n"
 
 
 def table(results: list[dict]) -> str:

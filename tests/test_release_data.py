@@ -366,3 +366,15 @@ def test_the_model_reads_exactly_the_facts_the_docs_list() -> None:
     assert unlisted == [], "facts the model reads but RULE_FACTS does not list"
     unused = [p for p in patterns if not any(from_facts.fact_matches(p, fact) for fact in read)]
     assert unused == [], "RULE_FACTS rows the model never reads"
+
+
+def test_agreement_with_every_release_is_stored_and_high() -> None:
+    """scripts/agreement.py --write stored, for every modelled release, how often cachelint's
+    findings on the generated apps agree with what the release did: 98% or more."""
+    stored = _json("agreement.json")
+    assert list(stored["releases"]) == MINORS
+    for minor, row in stored["releases"].items():
+        assert row["version"] == PROBED[minor]["version"], minor
+        assert row["apps"] + row["unmeasured"] == stored["apps"] and row["unmeasured"] <= 2, minor
+        assert row["rate"] >= 0.98, (minor, row["disagreements"])
+        assert row["agree"] == sum(agree for agree, _ in row["families"].values())
