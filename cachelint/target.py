@@ -44,6 +44,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
+from cachelint.files import relative_posix
 from cachelint.streamlit_model import releases
 from cachelint.streamlit_model.type_names import VERSIONED_NAMES
 
@@ -517,7 +518,7 @@ class Target:
         choice = self.streamlit
         version = choice.version or self.modelled
         modelled = self.modelled
-        exact = releases.nearest(version)[1] and releases.minor_key(version) == releases.minor_key(modelled)
+        exact = releases.nearest(version)[1]
         line = f"Streamlit target: {version} ({choice.how or choice.source}"
         if choice.file:
             line += f"; {_shown(choice.file, root)}:{choice.line}"
@@ -546,12 +547,7 @@ class Target:
 
 
 def _shown(path: Path, root: Path | None) -> str:
-    if root is not None:
-        try:
-            return path.relative_to(root).as_posix()
-        except ValueError:
-            pass
-    return path.as_posix()
+    return relative_posix(path, root) if root is not None else path.as_posix()
 
 
 def _modelled_candidates() -> list[tuple[int, ...]]:
