@@ -189,7 +189,7 @@ def run_fixes(paths: Sequence[Path], config, *, diff: bool, unsafe: bool, stdout
     """Fix (or, with ``diff``, show the fixes of) every file a check of ``paths`` covers."""
     summary = FixSummary()
     service = Service(config)  # one for the run: the app's shared modules are parsed once
-    for path in FileFinder(config.root, config.exclude).find(paths):
+    for path in FileFinder.for_config(config).find(paths):
         try:
             data = path.read_bytes()
         except OSError as exc:

@@ -156,6 +156,34 @@ CODES: tuple[Code, ...] = (
          about_file=True, docs=_BUDGET_DOCS),
 )
 
+_UNUSED_NOQA_DOCS = """\
+A `# noqa: STCxxx` comment whose codes silence no finding on its line.
+
+## What it does
+With `cachelint check --report-unused-noqa` (as ruff's RUF100), reports the STC codes of a
+`# noqa:` comment that no finding of a rule that ran on the file needs. A blanket `# noqa`
+(no codes) is left alone: it may be meant for another flake8 plugin.
+
+## Why is this bad?
+A stale `# noqa` hides the next real finding on that line.
+
+## Example
+```python
+x = 1  # noqa: STC001
+```
+
+## Use instead
+```python
+x = 1
+```
+"""
+
+# Codes only the command reports (not rules, not in flake8 or pylint, which have their own).
+COMMAND_CODES: tuple[Code, ...] = (
+    Code("STC100", "unused-noqa", WARNING, "Unused noqa directive", about_file=True, docs=_UNUSED_NOQA_DOCS),
+)
+COMMAND_BY_CODE: dict[str, Code] = {c.code: c for c in COMMAND_CODES}
+
 BY_CODE: dict[str, Code] = {c.code: c for c in CODES}
 BY_NAME: dict[str, Code] = {c.name: c for c in CODES}
 
@@ -184,12 +212,14 @@ def _rule_docstring(module: str) -> str:
 
 
 def lookup(code_or_name: str) -> Code | None:
-    """The code for ``STC001``, ``stc001`` or ``unhashable-argument``."""
-    return BY_CODE.get(code_or_name.upper()) or BY_NAME.get(code_or_name.lower())
+    """The code for ``STC001``, ``stc001`` or ``unhashable-argument`` (the command's own codes too)."""
+    wanted = code_or_name.upper()
+    found = BY_CODE.get(wanted) or COMMAND_BY_CODE.get(wanted) or BY_NAME.get(code_or_name.lower())
+    return found or next((c for c in COMMAND_CODES if c.name == code_or_name.lower()), None)
 
 
 def severity(code: str) -> str:
-    known = BY_CODE.get(code)
+    known = BY_CODE.get(code) or COMMAND_BY_CODE.get(code)
     return known.severity if known else ERROR
 
 
@@ -199,7 +229,7 @@ def unknown_selector(selector: str) -> str | None:
         return None
     if not SELECTOR.match(selector):
         return f"'{selector}' is not a cachelint code or prefix (such as STC001 or STC0)"
-    if not any(c.code.startswith(selector) for c in CODES):
+    if not any(c.code.startswith(selector) for c in (*CODES, *COMMAND_CODES)):
         return f"'{selector}' matches no cachelint code (see 'cachelint rules')"
     return None
 

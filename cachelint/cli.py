@@ -3,23 +3,27 @@
     cachelint check [PATHS...]      # or: cachelint PATHS..., python -m cachelint PATHS...
     cachelint check - --stdin-filename app.py < app.py
     cachelint check --fix [--unsafe-fixes] PATHS   # or --diff: show the fixes, change nothing
+    cachelint check --add-noqa PATHS               # silence every finding with a # noqa comment
+    cachelint check --watch PATHS                  # check again whenever a file changes
     cachelint rule STC001           # a rule's documentation
     cachelint rules                 # every rule
     cachelint lsp                   # a language server for editors (stdio)
 
-Exit codes: 0 no findings (or --exit-zero), 1 findings, 2 usage, configuration or
-internal error (including an STC901 finding: a rule crashed, so the result is
-incomplete).
+Exit codes: 0 no findings (or --exit-zero, or only warnings with fail-on = "error"),
+1 findings, 2 usage, configuration or internal error (including an STC901 finding: a
+rule crashed, so the result is incomplete).
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import difflib
 import io
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Sequence, TextIO
 
@@ -27,6 +31,7 @@ from cachelint import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 COMMANDS = ("check", "rule", "rules", "lsp")
+WATCH_INTERVAL = 0.5  # seconds between two looks at the files' modification times
 
 
 class UsageError(Exception):
@@ -62,11 +67,18 @@ def build_parser() -> argparse.ArgumentParser:
                        help="files or folders to check (default: the working folder); '-' reads stdin")
     output = check.add_argument_group("output")
     output.add_argument("--format", "--output-format", dest="format", default="text",
-                        choices=("text", "concise", "json", "sarif", "github"),
+                        choices=("text", "concise", "json", "sarif", "github", "gitlab", "junit"),
                         help="how findings are printed (default: text)")
     output.add_argument("-o", "--output-file", type=Path, help="write the output to this file")
     output.add_argument("--statistics", action="store_true", help="print the number of findings by code")
     output.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    output.add_argument("--fail-on", choices=("error", "warning"),
+                        help="the least severe finding that makes the run exit 1 (default: warning, any finding)")
+    loudness = output.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true", help="print the findings only: no summary, no warnings")
+    loudness.add_argument("-v", "--verbose", action="store_true",
+                          help="also print, on stderr, the configuration, the Streamlit target, each file checked "
+                               "and the cache hits")
     output.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                         help="colour the text output (default: auto, on a terminal unless NO_COLOR is set)")
     output.add_argument("--no-source", dest="show_source", action="store_false",
@@ -76,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--select", action=_Extend, metavar="CODES", help="codes or prefixes to report")
     rules.add_argument("--extend-select", action=_Extend, metavar="CODES", help="codes to report in addition")
     rules.add_argument("--ignore", action=_Extend, metavar="CODES", help="codes or prefixes not to report")
+    rules.add_argument("--extend-ignore", action=_Extend, metavar="CODES", help="codes not to report in addition")
     rules.add_argument("--per-file-ignores", action="append", metavar="PATTERN:CODES",
                        help="codes not to report in files matching PATTERN (repeatable)")
     rules.add_argument("--exclude", action=_Extend, metavar="PATTERNS", help="files and folders not to check")
@@ -91,6 +104,22 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also run the preview rules (not yet precise enough on real code to be on by default)")
     rules.add_argument("--config", type=Path, metavar="FILE", help="read [tool.cachelint] from this file")
     rules.add_argument("--isolated", action="store_true", help="ignore configuration files")
+    rules.add_argument("--show-settings", action="store_true", help="print the resolved settings and exit")
+
+    which = check.add_argument_group("which files")
+    which.add_argument("--respect-gitignore", action=argparse.BooleanOptionalAction, default=None,
+                       help="list folders through git, honouring .gitignore (default: on)")
+    which.add_argument("--force-exclude", action=argparse.BooleanOptionalAction, default=None,
+                       help="apply exclude to paths named on the command line too (default: off)")
+    which.add_argument("--no-importers", dest="importers", action="store_false",
+                       help="with files named on the command line, do not also report the findings they cause "
+                            "in the files that import them")
+
+    noqa = check.add_argument_group("# noqa")
+    noqa.add_argument("--add-noqa", action="store_true",
+                      help="add a '# noqa: CODE' comment to every line with a finding, and exit")
+    noqa.add_argument("--report-unused-noqa", action="store_true",
+                      help="report '# noqa: STCxxx' codes that silence no finding (as STC100)")
 
     running = check.add_argument_group("running")
     running.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
@@ -98,6 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     running.add_argument("--no-cache", action="store_true", help="do not read or write .cachelint_cache/")
     running.add_argument("--stdin-filename", type=Path, metavar="PATH",
                          help="the path of the file read from stdin ('-')")
+    running.add_argument("-w", "--watch", action="store_true",
+                         help="check again whenever a file changes (Ctrl-C to stop)")
     fixing = check.add_argument_group("fixes")
     fixing.add_argument("--fix", action="store_true",
                         help="apply safe fixes in place, then report what is left ('-': print the fixed source)")
@@ -121,8 +152,15 @@ def run(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr:
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     argv = list(sys.argv[1:] if argv is None else argv)
+    cwd = (cwd or Path.cwd()).resolve()
+    shorthand = False
     if argv and argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version"):
+        mistyped = _mistyped_command(argv[0], cwd)
+        if mistyped:
+            stderr.write(f"cachelint: error: {mistyped}\n")
+            return EXIT_ERROR
         argv = ["check", *argv]
+        shorthand = True
     parser = build_parser()
     try:
         old_out, old_err = sys.stdout, sys.stderr
@@ -147,18 +185,28 @@ def run(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr:
         from cachelint.integrations.lsp import main as serve
 
         return serve()
+    args.shorthand = shorthand
     try:
-        return _check(args, stdout, stderr, stdin, (cwd or Path.cwd()).resolve())
+        return _check(args, stdout, stderr, stdin, cwd)
     except UsageError as exc:
         stderr.write(f"cachelint: error: {exc}\n")
         return EXIT_ERROR
 
 
-def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, stdin, cwd: Path) -> int:
-    from cachelint import config as configuration
-    from cachelint import runner
-    from cachelint.reporting import Options, renderer, use_color
+def _mistyped_command(word: str, cwd: Path) -> str | None:
+    """Why ``cachelint WORD ...`` is an error, when WORD is neither a command nor a path:
+    a word close to a command (``chek``) that names nothing on disk is a mistyped command."""
+    if word.startswith("-") or word in COMMANDS or (cwd / word).exists():
+        return None
+    if "/" in word or os.sep in word or "." in word:
+        return None  # a path (missing paths are reported by the check)
+    close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
+    if not close:
+        return None
+    return f"unknown command '{word}' (did you mean '{close[0]}'?); no file or folder has that name either"
 
+
+def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, stdin, cwd: Path) -> int:
     paths = [p if p.is_absolute() else cwd / p for p in args.paths] or [cwd]
     if args.config is not None:
         args.config = cwd / args.config
@@ -171,42 +219,91 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, stdin, cwd:
         raise UsageError("--stdin-filename is for '-' (reading stdin)")
     if args.jobs < 0:
         raise UsageError("--jobs must be 0 (one per core) or more")
+    if args.unsafe_fixes and not (args.fix or args.diff):
+        raise UsageError("--unsafe-fixes goes with --fix or --diff")
+    exclusive = [flag for flag, on in (("--fix", args.fix), ("--diff", args.diff), ("--add-noqa", args.add_noqa),
+                                       ("--watch", args.watch), ("--show-settings", args.show_settings)) if on]
+    if len(exclusive) > 1 and exclusive != ["--fix", "--diff"]:
+        raise UsageError(f"{exclusive[0]} cannot be combined with {exclusive[1]}")
+    if reading_stdin and (args.watch or args.add_noqa):
+        raise UsageError(f"{'--watch' if args.watch else '--add-noqa'} checks files, not stdin ('-')")
+    if not reading_stdin:
+        missing = [given for given, path in zip(args.paths, paths) if not os.path.lexists(path)]
+        if missing:
+            hint = ""
+            if args.shorthand and missing[0] == args.paths[0] and "." not in str(missing[0]):
+                hint = f" (and '{missing[0]}' is not a command: {', '.join(COMMANDS)})"
+            names = ", ".join(str(m) for m in missing)
+            raise UsageError(f"{names}: no such file or folder{hint}")
     stdin_path = None
     if reading_stdin:
         stdin_path = (cwd / args.stdin_filename) if args.stdin_filename else cwd / "stdin.py"
+
+    config = _load_config(args, paths, stdin_path, cwd, stderr)
+    if config is None:
+        return EXIT_ERROR
+    if args.watch:  # (a configuration broken later is reported, and the watch goes on)
+        return _watch(args, paths, stdout, stderr, cwd)
+    if args.show_settings:
+        _show_settings(config, stdout)
+        return EXIT_CLEAN
+    return _check_once(args, paths, stdin_path, config, stdin, stdout, stderr, cwd)[0]
+
+
+def _load_config(args: argparse.Namespace, paths: list[Path], stdin_path: Path | None, cwd: Path, stderr: TextIO):
+    """The run's Config; None (and the reason on stderr) when it cannot be used."""
+    from cachelint import config as configuration
+
     start = configuration.common_start([stdin_path] if stdin_path else paths, cwd)
     overrides = configuration.Overrides(
         select=args.select, ignore=args.ignore, extend_select=args.extend_select,
         per_file_ignores=args.per_file_ignores, exclude=args.exclude, hashable_types=args.hashable_types,
         unhashable_types=args.unhashable_types, entry_scripts=args.entry_scripts,
-        target_streamlit=args.target_streamlit, preview=args.preview,
+        target_streamlit=args.target_streamlit, preview=args.preview, extend_ignore=args.extend_ignore,
+        fail_on=args.fail_on, respect_gitignore=args.respect_gitignore, force_exclude=args.force_exclude,
     )
     try:
-        config = configuration.load(start, overrides, args.config, args.isolated, cwd)
+        return configuration.load(start, overrides, args.config, args.isolated, cwd)
     except configuration.ConfigError as exc:
         stderr.write(f"cachelint: error: {exc}\n")
-        return EXIT_ERROR
-    if args.unsafe_fixes and not (args.fix or args.diff):
-        raise UsageError("--unsafe-fixes goes with --fix or --diff")
-    if args.fix or args.diff:
-        code = _fix(args, paths, stdin_path, config, stdin, stdout, stderr, cwd)
-        if code is not None:
-            return code
+        return None
 
-    if reading_stdin:
+
+def _check_once(args: argparse.Namespace, paths: list[Path], stdin_path: Path | None, config, stdin,
+                stdout: TextIO, stderr: TextIO, cwd: Path) -> tuple[int, object]:
+    """One check (after --fix, if asked): print the findings; the exit code and the report."""
+    from cachelint import runner
+    from cachelint.reporting import Options, renderer, rule_info, use_color
+
+    started = time.monotonic()
+    if args.fix or args.diff:
+        code = _fix(args, paths, stdin_path, config, stdin, stdout, _Quiet(stderr) if args.quiet else stderr, cwd)
+        if code is not None:
+            return code, None
+
+    if stdin_path is not None:
         data = (stdin or sys.stdin.buffer).read()
-        report = runner.run_text(stdin_path, _decode(data), config)
+        report = runner.run_text(stdin_path, _decode(data), config, unused_noqa=args.report_unused_noqa)
         if not args.stdin_filename:  # shown as flake8 shows it
             report.findings = [dataclasses.replace(f, path=Path("stdin")) for f in report.findings]
             report.texts = {Path("stdin"): text for text in report.texts.values()}
     else:
         jobs = args.jobs or runner.default_jobs()
-        progress = runner.ProgressBar.if_terminal(stderr)
+        progress = runner.ProgressBar.if_terminal(stderr) if not args.quiet else None
         try:
-            report = runner.run(paths, config, jobs=jobs, use_cache=not args.no_cache, progress=progress)
+            report = runner.run(paths, config, jobs=jobs, use_cache=not args.no_cache, progress=progress,
+                                importers=args.importers and not args.add_noqa,
+                                unused_noqa=args.report_unused_noqa)
         finally:
             if progress:
                 progress.close()
+        if not report.files and not args.quiet:
+            shown = ", ".join(str(p) for p in args.paths) or "."
+            stderr.write(f"warning: No Python files found under {shown}\n")
+    if args.verbose:
+        _verbose(report, args, cwd, stderr, time.monotonic() - started)
+    if args.add_noqa:
+        return _add_noqa(report, stderr, quiet=args.quiet), report
 
     out = stdout
     handle = None
@@ -215,16 +312,186 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, stdin, cwd:
         out = handle
     try:
         options = Options(cwd=cwd, color=use_color(out, args.color) and args.format in ("text", "concise"),
-                          statistics=args.statistics, show_source=args.show_source)
+                          statistics=args.statistics, show_source=args.show_source, quiet=args.quiet)
         renderer(args.format)(report, out, options)
     finally:
         if handle:
             handle.close()
     if report.internal_error:
-        return EXIT_ERROR
-    if report.findings and not args.exit_zero:
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
+        return EXIT_ERROR, report
+    failing = [f for f in report.findings if config.fail_on == "warning" or rule_info(f.code).severity == "error"]
+    if failing and not args.exit_zero:
+        return EXIT_FINDINGS, report
+    return EXIT_CLEAN, report
+
+
+class _Quiet(io.TextIOBase):
+    """stderr for --quiet: what went wrong still shows; summaries ("Fixed 3 findings") do not."""
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        if "error" in text or "cannot" in text:
+            self.stream.write(text)
+        return len(text)
+
+
+def _verbose(report, args: argparse.Namespace, cwd: Path, stderr: TextIO, seconds: float) -> None:
+    """-v: the configuration, the notes of the run, each file and how it was answered, the cache."""
+    from cachelint.reporting import display_path
+
+    for note in report.notes:
+        stderr.write(f"cachelint: {note}\n")
+    importers = set(getattr(report, "importers", []))
+    status = getattr(report, "status", {})
+    for path in [*getattr(report, "files", []), *sorted(importers)]:
+        how = status.get(path, "checked")
+        role = ", a file that imports a named file" if path in importers else ""
+        stderr.write(f"cachelint: checked {display_path(path, cwd)} ({how}{role})\n")
+    folder = getattr(report, "cache_folder", None)
+    if folder is None:
+        stderr.write("cachelint: result cache: not used\n")
+    else:
+        hits, misses = report.cached, report.analysed
+        stderr.write(f"cachelint: result cache: {hits} hit{'s' * (hits != 1)}, {misses} "
+                     f"miss{'es' * (misses != 1)} ({display_path(folder, cwd)})\n")
+    stderr.write(f"cachelint: {report.files_checked} file{'s' * (report.files_checked != 1)} in {seconds:.2f} s\n")
+
+
+def _show_settings(config, stdout: TextIO) -> None:
+    """--show-settings: the resolved settings, as a [tool.cachelint] table one could paste."""
+    from cachelint import __version__
+
+    def toml(value) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, (list, tuple, frozenset, set)):
+            return "[" + ", ".join(json.dumps(str(v)) for v in value) + "]"
+        return json.dumps(str(value))
+
+    settings = config.settings
+
+    def relative(path: Path) -> str:
+        try:
+            return path.relative_to(config.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    lines = [f"# cachelint {__version__}: the settings of a check run here",
+             f"# configuration file: {config.source or 'none (defaults)'}",
+             f"# project root (paths are relative to it): {config.root}",
+             "[tool.cachelint]",
+             f"select = {toml(sorted(settings.select) if settings.select is not None else ['ALL'])}",
+             f"ignore = {toml(sorted(settings.ignore))}",
+             f"exclude = {toml(config.exclude)}",
+             f"hashable-types = {toml(sorted(settings.hashable_types))}",
+             f"unhashable-types = {toml(sorted(settings.unhashable_types))}",
+             f"entry-scripts = {toml(sorted(relative(p) for p in settings.entry_scripts))}"]
+    if settings.target_streamlit:
+        lines.append(f"target-streamlit = {toml(settings.target_streamlit)}")
+    else:
+        lines.append("# target-streamlit: not set and Streamlit is not installed: the latest version known")
+    lines += [f"fail-on = {toml(config.fail_on)}",
+              f"respect-gitignore = {toml(config.respect_gitignore)}",
+              f"force-exclude = {toml(config.force_exclude)}",
+              "", "[tool.cachelint.per-file-ignores]"]
+    lines += [f"{json.dumps(pattern)} = {toml(sorted(codes))}" for pattern, codes in config.per_file_ignores]
+    stdout.write("\n".join(lines) + "\n")
+
+
+def _add_noqa(report, stderr: TextIO, quiet: bool = False) -> int:
+    """--add-noqa: a ``# noqa: CODE`` on every line with a finding (codes about a whole file,
+    STC9xx, are left alone); existing codes are kept; files are replaced atomically, and a
+    file that would no longer parse is not written."""
+    import ast
+    import tokenize
+
+    from cachelint import catalog
+    from cachelint.autofix import write_atomically
+    from cachelint.noqa import UNUSED_NOQA, add_noqa
+
+    wanted: dict[Path, list[tuple[int, str]]] = {}
+    for finding in report.findings:
+        known = catalog.BY_CODE.get(finding.code)
+        if finding.code == UNUSED_NOQA or known is None or known.about_file:
+            continue
+        wanted.setdefault(finding.path, []).append((finding.line, finding.code))
+    added = failed = 0
+    for path, lines in sorted(wanted.items()):
+        try:
+            data = path.read_bytes()
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+            text = data.decode(encoding)
+            new, count = add_noqa(text, lines)
+            if not count:
+                continue
+            try:
+                ast.parse(text)
+            except SyntaxError:
+                pass
+            else:
+                ast.parse(new)  # a change that breaks the file is never written
+            write_atomically(path, new.encode(encoding))
+            added += count
+        except (OSError, SyntaxError, UnicodeError, ValueError) as exc:
+            stderr.write(f"cachelint: error: cannot add noqa comments to {path}: {exc}\n")
+            failed += 1
+    if not quiet:
+        stderr.write(f"Added {added} noqa directive{'s' * (added != 1)}.\n")
+    return EXIT_ERROR if failed else EXIT_CLEAN
+
+
+def _watch(args: argparse.Namespace, paths: list[Path], stdout: TextIO, stderr: TextIO, cwd: Path) -> int:
+    """--watch: check, then check again whenever a Python file under the paths (or the
+    configuration) changes: modification times are polled every WATCH_INTERVAL seconds.
+    Ctrl-C ends it (exit 0)."""
+    clear = hasattr(stdout, "isatty") and stdout.isatty()
+    try:
+        while True:
+            if clear:
+                stdout.write("\033[2J\033[H")
+            config = _load_config(args, paths, None, cwd, stderr)
+            watched = list(paths)
+            if config is not None:
+                _, report = _check_once(args, paths, None, config, None, stdout, stderr, cwd)
+                watched += getattr(report, "importers", [])  # their findings are shown too
+                if config.source is not None:
+                    watched.append(config.source)
+            stdout.flush()
+            stderr.write(f"[{time.strftime('%H:%M:%S')}] Watching for file changes.\n")
+            stderr.flush()
+            before = _snapshot(watched)
+            while _snapshot(watched) == before:
+                time.sleep(WATCH_INTERVAL)
+            stderr.write(f"[{time.strftime('%H:%M:%S')}] File change detected, checking again.\n")
+    except KeyboardInterrupt:
+        return EXIT_CLEAN
+
+
+def _snapshot(paths: list[Path]) -> dict[str, tuple[int, int]]:
+    """(modification time, size) of every Python file and configuration file under ``paths``."""
+    from cachelint.layout import skipped_dir
+
+    found: dict[str, tuple[int, int]] = {}
+
+    def look(path: str) -> None:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return
+        found[path] = (info.st_mtime_ns, info.st_size)
+
+    for given in paths:
+        if not given.is_dir():
+            look(str(given))
+            continue
+        for folder, dirs, files in os.walk(given):
+            dirs[:] = [d for d in dirs if not skipped_dir(d)]
+            for name in files:
+                if name.endswith((".py", ".pyi")) or name in ("pyproject.toml", ".gitignore"):
+                    look(os.path.join(folder, name))
+    return found
 
 
 def _fix(args: argparse.Namespace, paths: list[Path], stdin_path: Path | None, config, stdin, stdout: TextIO,
@@ -243,7 +510,12 @@ def _fix(args: argparse.Namespace, paths: list[Path], stdin_path: Path | None, c
             return EXIT_FINDINGS if fixed != text else EXIT_CLEAN
         stdout.write(fixed)
         return EXIT_CLEAN
-    summary = command.run_fixes(paths, config, diff=args.diff, unsafe=args.unsafe_fixes, stdout=stdout,
+    from cachelint.files import FileFinder
+
+    # The files the check covers (respect-gitignore, force-exclude), each named: the fixer's
+    # own listing then takes them as they are.
+    files = FileFinder.for_config(config).find(paths)
+    summary = command.run_fixes(files, config, diff=args.diff, unsafe=args.unsafe_fixes, stdout=stdout,
                                 stderr=stderr, cwd=cwd)
     if args.diff:
         return EXIT_FINDINGS if summary.files else (EXIT_ERROR if summary.failed else EXIT_CLEAN)
@@ -251,11 +523,11 @@ def _fix(args: argparse.Namespace, paths: list[Path], stdin_path: Path | None, c
 
 
 def _decode(data: bytes) -> str:
-    from cachelint.source import decode
+    from cachelint.source import Unreadable, decode
 
     try:
         return decode(data)
-    except (UnicodeDecodeError, SyntaxError, LookupError):
+    except Unreadable:
         return data.decode("utf-8", "surrogateescape")
 
 

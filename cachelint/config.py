@@ -27,9 +27,14 @@ from cachelint import target as targets
 
 KNOWN_KEYS = (
     "select", "ignore", "extend-select", "per-file-ignores", "exclude",
-    "hashable-types", "unhashable-types", "entry-scripts", "target-streamlit", "preview",
+    "hashable-types", "unhashable-types", "entry-scripts", "target-streamlit", "preview", "step-budget",
+    *("extend-ignore", "fail-on", "respect-gitignore", "force-exclude"),  # the command's own keys
 )
+FAIL_ON = ("warning", "error")  # fail-on: the least severe finding that makes the run fail
 VERSION = re.compile(r"^[0-9]+\.[0-9]+(\.[0-9]+)?$")
+
+
+STEP_BUDGET = 200_000  # see engine.py: far above what real cached functions take (benchmarks/realworld)
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,7 @@ class AnalysisSettings:
     target_pandas: int | None = None  # pandas major version the app runs with (None: unknown)
     target_origin: str = ""  # why that release, for messages: "your pin in requirements.txt"
     preview: bool = False  # run the preview rules too
-    file_budget_seconds: float = 5.0  # analysis time one file may take before STC902
+    step_budget: int = STEP_BUDGET  # inference steps one cached function may take before STC902
     max_file_bytes: int = 2_000_000  # larger files are skipped with STC902 (generated code)
 
 
@@ -64,6 +69,10 @@ class Config:
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
     select: tuple[str, ...] | None = None  # as written (for display and the cache key)
     ignore: tuple[str, ...] = ()
+    # The command's own keys (which files a run checks, when it fails): see ``_command_keys``.
+    fail_on: str = "warning"  # "warning": any finding fails the run; "error": only errors do
+    respect_gitignore: bool = True  # folders are listed through git, honouring .gitignore
+    force_exclude: bool = False  # ``exclude`` applies to paths named on the command line too
     target: targets.Target | None = None  # the Streamlit/pandas target and where it came from
 
     def for_folder(self, folder: Path, resolver: targets.Resolver | None = None) -> Config:
@@ -106,7 +115,8 @@ class Config:
         s = self.settings
         return repr((sorted(s.select) if s.select is not None else None, sorted(s.ignore),
                      sorted(s.hashable_types), sorted(s.unhashable_types),
-                     sorted(str(p) for p in s.entry_scripts), s.target_streamlit, s.target_pandas, s.target_origin, s.preview))
+                     sorted(str(p) for p in s.entry_scripts), s.target_streamlit, s.target_pandas,
+                     s.target_origin, s.preview, s.step_budget))
 
 
 @dataclass
@@ -123,6 +133,10 @@ class Overrides:
     entry_scripts: list[str] | None = None
     target_streamlit: str | None = None
     preview: bool | None = None
+    extend_ignore: list[str] | None = None
+    fail_on: str | None = None
+    respect_gitignore: bool | None = None
+    force_exclude: bool | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -193,6 +207,9 @@ def load(start: Path, overrides: Overrides | None = None, config_file: Path | No
 
     select = overrides.select if overrides.select is not None else strings("select")
     ignore = overrides.ignore if overrides.ignore is not None else strings("ignore")
+    extend_ignore = overrides.extend_ignore if overrides.extend_ignore is not None else strings("extend-ignore")
+    if extend_ignore:
+        ignore = [*(ignore or []), *extend_ignore]
     extend = overrides.extend_select if overrides.extend_select is not None else strings("extend-select")
     exclude = overrides.exclude if overrides.exclude is not None else strings("exclude")
     hashable = overrides.hashable_types if overrides.hashable_types is not None else strings("hashable-types")
@@ -223,7 +240,8 @@ def load(start: Path, overrides: Overrides | None = None, config_file: Path | No
     target = targets.resolve(start if start.is_dir() else start.parent, explicit, explicit_source,
                              source if explicit_source == targets.CONFIG else None)
 
-    for key, codes in (("select", select), ("ignore", ignore), ("extend-select", extend)):
+    for key, codes in (("select", select), ("ignore", ignore), ("extend-select", extend),
+                       ("extend-ignore", extend_ignore)):
         for code in codes or []:
             problem = catalog.unknown_selector(code)
             if problem:
@@ -233,6 +251,10 @@ def load(start: Path, overrides: Overrides | None = None, config_file: Path | No
             problem = catalog.unknown_selector(code)
             if problem:
                 raise ConfigError(f"per-file-ignores: {problem}")
+
+    step_budget = table.get("step-budget", STEP_BUDGET)
+    if not isinstance(step_budget, int) or isinstance(step_budget, bool) or step_budget < 1:
+        raise ConfigError(f"{where}: 'step-budget' must be a positive number of inference steps")
 
     if overrides.preview is not None:
         preview = overrides.preview
@@ -253,16 +275,35 @@ def load(start: Path, overrides: Overrides | None = None, config_file: Path | No
         unhashable_types=frozenset(unhashable or []),
         entry_scripts=frozenset(entries),
         preview=preview,
+        step_budget=step_budget,
     )
     return Config(settings=_with_target(settings, target, root), root=root, source=source,
                   exclude=tuple(exclude or ()), per_file_ignores=tuple(per_file),
-                  select=tuple(sorted(selected)) if selected else None, ignore=tuple(sorted(ignore or [])),
-                  target=target)
+                  select=tuple(sorted(selected)) if selected else None, ignore=tuple(sorted(set(ignore or []))),
+                  target=target, **_command_keys(table, overrides, where))
 
 
 def _with_target(settings: AnalysisSettings, target: targets.Target, root: Path) -> AnalysisSettings:
     return replace(settings, target_streamlit=target.streamlit.version, target_pandas=target.pandas_major,
                    target_origin=target.origin(root))
+
+
+def _command_keys(table: dict[str, Any], overrides: Overrides, where: str) -> dict[str, Any]:
+    """``fail-on``, ``respect-gitignore``, ``force-exclude``: how the command runs, not what
+    a file's findings are (so not part of the result cache's key)."""
+    found: dict[str, Any] = {}
+    for key, kind in (("fail-on", str), ("respect-gitignore", bool), ("force-exclude", bool)):
+        attribute = key.replace("-", "_")
+        value = getattr(overrides, attribute)
+        if value is None and key in table:
+            value = table[key]
+            if not isinstance(value, kind):
+                raise ConfigError(f"{where}: '{key}' must be {'a string' if kind is str else 'true or false'}")
+        if value is not None:
+            found[attribute] = value
+    if found.get("fail_on", "warning") not in FAIL_ON:
+        raise ConfigError(f"fail-on: '{found['fail_on']}' is not one of {', '.join(FAIL_ON)}")
+    return found
 
 
 def installed_streamlit() -> str | None:

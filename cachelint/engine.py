@@ -2,8 +2,17 @@
 
 Findings about a cached function can land in another file (a call in ``app.py`` that
 passes an unhashable value to a function of ``utils.py``), so a file is checked with
-the cached functions it defines and those of the app modules it imports; each
-function is analysed once per run and its findings are handed to the file they are in.
+the cached functions it defines and those of the app modules it imports, and keeps the
+findings located in it.
+
+Same input, same findings, on any machine and with any ``-j``: parsed modules are kept
+for the whole run (parsing does not change what is found), but each checked file gets
+analysis state of its own (inference memo, call sites), so what one file finds never
+depends on which files were checked before it; and the work spent on one cached
+function is bounded in inference *steps* (``STEP_BUDGET``), never in seconds. A
+function over its budget gets an STC902 finding naming it, and the rules' cheap checks
+(``Rule.check_quickly``: no inference) still run for it; module rules (removed APIs,
+options) never depend on a function's budget.
 """
 
 from __future__ import annotations
@@ -12,17 +21,15 @@ import gc
 import traceback
 from pathlib import Path
 
-from astroid import nodes
-
 from cachelint.analysis.context import Analysis, CachedContext, ModuleContext
 from cachelint.analysis.discovery import CachedFunction, discover
 from cachelint.analysis.infer import BudgetExceeded
 from cachelint.analysis.project import Module, ParseFailure, Project
 from cachelint.catalog import BUDGET_EXCEEDED, INTERNAL_ERROR, SYNTAX_ERROR
+from cachelint.config import AnalysisSettings
 from cachelint.findings import Finding
 from cachelint.registry import rules_for
 from cachelint.rules.base import Rule
-from cachelint.config import AnalysisSettings
 from cachelint.source import mentions_streamlit
 from cachelint.streamlit_model import model_for
 
@@ -33,10 +40,11 @@ class Engine:
         self.settings = settings
         self.rules = rules_for(settings.select, settings.ignore, settings.preview)
         self.project = project or Project(frozenset(p.resolve() for p in settings.entry_scripts))
-        model = model_for(settings.target_streamlit, settings.target_pandas, settings.target_origin)
-        self.analysis = Analysis(self.project, model, settings.hashable_types, settings.unhashable_types)
-        self._discovered: dict[Module, list[CachedFunction]] = {}
-        self._findings: dict[nodes.NodeNG, list[Finding]] = {}
+        self.model = model_for(settings.target_streamlit, settings.target_pandas, settings.target_origin)
+        self.analysis = self.new_analysis()
+
+    def new_analysis(self) -> Analysis:
+        return Analysis(self.project, self.model, self.settings.hashable_types, self.settings.unhashable_types)
 
     def check_file(self, path: Path, text: str) -> list[Finding]:
         """Findings located in ``path``, whose content is ``text`` (read by the caller:
@@ -46,23 +54,17 @@ class Engine:
         except ParseFailure as failure:
             return [Finding(path, failure.line, failure.col, SYNTAX_ERROR,
                             f"cannot parse the file, so it was not checked: {failure.reason}")]
-        self.analysis.inferrer.start_budget(self.settings.file_budget_seconds)
-        try:
-            return self._check_module_and_functions(module)
-        except BudgetExceeded:
-            return [self._over_budget(module.path, 1, 0, "this file")]
-        finally:
-            self.analysis.inferrer.start_budget(None)
-
-    def _check_module_and_functions(self, module: Module) -> list[Finding]:
+        self.analysis = self.new_analysis()  # nothing carried over from the files before
         found: list[Finding] = []
         try:
             functions = self.cached_functions_seen_from(module)
         except BudgetExceeded:
-            raise
+            functions = []
+            found.append(self._over_budget(module.path, 1, 0, "finding the cached functions of this file"))
         except Exception as exc:  # noqa: BLE001 - a bug in discovery must not stop the run
             return [Finding(module.path, 1, 0, INTERNAL_ERROR,
                             f"internal error while finding cached functions, please report it: {_describe(exc)}")]
+        self.analysis.memo(("cached-functions",), lambda: list(functions))
         for cached in functions:
             found.extend(f for f in self._check_function(cached) if f.path == module.path)
         found.extend(self._check_module(module, [c for c in functions if c.module is module]))
@@ -72,10 +74,11 @@ class Engine:
         ctx = ModuleContext(module, self.analysis, functions)
         found: list[Finding] = []
         for rule in self.rules:
+            self.analysis.inferrer.set_budget(self.settings.step_budget)
             try:
                 found.extend(f for f in rule.check_module(ctx) if f.path == module.path)
             except BudgetExceeded:
-                raise
+                found.append(self._over_budget(module.path, 1, 0, f"this module's {rule.code} checks"))
             except RecursionError:
                 found.append(Finding(module.path, 1, 0, INTERNAL_ERROR,
                                      f"internal error in rule {rule.code} ({rule.name}): inference recursed too deeply"))
@@ -83,38 +86,48 @@ class Engine:
                 found.append(Finding(module.path, 1, 0, INTERNAL_ERROR,
                                      f"internal error in rule {rule.code} ({rule.name}), please report it: "
                                      f"{_describe(exc)}"))
+            finally:
+                self.analysis.inferrer.set_budget(None)
         return self._without_superseded(found)
 
     def cached_functions_seen_from(self, module: Module) -> list[CachedFunction]:
         """Cached functions defined in ``module`` or in the app modules it imports."""
-        functions = list(self.discover(module))
+        functions = list(discover(module, self.analysis.inferrer))
         for imported in self.project.imports_of(module):
             if mentions_streamlit(imported.text):
-                functions.extend(self.discover(imported))
+                functions.extend(discover(imported, self.analysis.inferrer))
         return functions
 
-    def discover(self, module: Module) -> list[CachedFunction]:
-        if module not in self._discovered:
-            self._discovered[module] = discover(module, self.analysis.inferrer)
-        return self._discovered[module]
-
     def _check_function(self, cached: CachedFunction) -> list[Finding]:
-        if cached.node not in self._findings:
-            ctx = CachedContext(cached, self.analysis)
-            found: list[Finding] = []
-            for rule in self.rules:
+        ctx = CachedContext(cached, self.analysis)
+        found: list[Finding] = []
+        self.analysis.inferrer.set_budget(self.settings.step_budget)
+        try:
+            for position, rule in enumerate(self.rules):
                 try:
                     found.extend(rule.check(ctx))
                 except BudgetExceeded:
                     found.append(self._over_budget(cached.module.path, cached.node.lineno, cached.node.col_offset,
-                                                   f"cached '{cached.name}'"))
+                                                   f"cached '{cached.name}'", self.rules[position:]))
+                    found.extend(self._quick_checks(ctx, self.rules[position:]))
                     break
                 except RecursionError:
                     found.append(self._internal_error(cached, rule, "inference recursed too deeply"))
                 except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the run
                     found.append(self._internal_error(cached, rule, _describe(exc)))
-            self._findings[cached.node] = self._without_superseded(found)
-        return self._findings[cached.node]
+        finally:
+            self.analysis.inferrer.set_budget(None)
+        return self._without_superseded(found)
+
+    def _quick_checks(self, ctx: CachedContext, rules: list[Rule]) -> list[Finding]:
+        """What the rules left unchecked can still tell without inference."""
+        found: list[Finding] = []
+        for rule in rules:
+            try:
+                found.extend(rule.check_quickly(ctx))
+            except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the run
+                found.append(self._internal_error(ctx.cached, rule, _describe(exc)))
+        return found
 
     def _without_superseded(self, found: list[Finding]) -> list[Finding]:
         """Drop the findings another finding about the same subject makes redundant
@@ -123,10 +136,11 @@ class Engine:
                       for rule in self.rules if rule.code == f.code for code in rule.supersedes}
         return [f for f in found if (f.code, f.subject) not in superseded]
 
-    def _over_budget(self, path: Path, line: int, col: int, what: str) -> Finding:
+    def _over_budget(self, path: Path, line: int, col: int, what: str, rules: list[Rule] = ()) -> Finding:
+        skipped = f" ({', '.join(r.code for r in rules)} not run)" if rules else ""
         return Finding(path, line, col, BUDGET_EXCEEDED,
-                       f"analysis budget exceeded ({self.settings.file_budget_seconds:g} s) on {what}: "
-                       f"its findings may be incomplete")
+                       f"analysis budget of {self.settings.step_budget:,} inference steps exceeded on {what}"
+                       f"{skipped}: its findings may be incomplete")
 
     @staticmethod
     def _internal_error(cached: CachedFunction, rule: Rule, detail: str) -> Finding:

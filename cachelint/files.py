@@ -1,10 +1,15 @@
-"""Which files a run checks.
+"""Which files a run checks, as ruff decides it.
 
 Folders are searched for ``*.py``: inside a git work tree through
-``git ls-files --cached --others --exclude-standard`` (so ``.gitignore`` is honoured),
-elsewhere by walking the folder. Virtualenvs, ``node_modules``, build folders and
-caches are always skipped, and so is whatever ``exclude`` names. Files named on the
-command line are checked whatever their extension, unless ``exclude`` names them.
+``git ls-files --cached --others --exclude-standard`` (so ``.gitignore`` is honoured;
+``respect_gitignore=False`` walks the folder instead), elsewhere by walking the folder.
+Virtualenvs, ``node_modules``, build folders and caches are always skipped inside a
+folder, and so is whatever ``exclude`` names.
+
+A path named on the command line is checked even when ``exclude`` or ``.gitignore``
+covers it, as ruff checks it: a file whatever its extension, a folder (one ``.gitignore``
+covers is walked, since git lists nothing under it). With ``force_exclude`` (ruff's
+``--force-exclude``, what the pre-commit hook uses) ``exclude`` applies to named paths too.
 """
 
 from __future__ import annotations
@@ -52,10 +57,17 @@ def relative_posix(path: Path, root: Path) -> str:
 
 
 class FileFinder:
-    def __init__(self, root: Path, exclude: Iterable[str] = (), use_git: bool = True):
+    def __init__(self, root: Path, exclude: Iterable[str] = (), use_git: bool = True, force_exclude: bool = False):
         self.root = root.resolve()
         self.exclude = tuple(exclude)
         self.use_git = use_git
+        self.force_exclude = force_exclude
+
+    @classmethod
+    def for_config(cls, config) -> FileFinder:
+        """The finder a run with this ``Config`` uses (its exclude, respect-gitignore, force-exclude)."""
+        return cls(config.root, config.exclude, use_git=getattr(config, "respect_gitignore", True),
+                   force_exclude=getattr(config, "force_exclude", False))
 
     def excluded(self, path: Path) -> bool:
         if not self.exclude:
@@ -68,14 +80,43 @@ class FileFinder:
         found: set[Path] = set()
         for given in paths:
             path = given.resolve()
+            if self.force_exclude and self.excluded(path):
+                continue
             if path.is_dir():
-                found.update(p for p in self._in_folder(path) if not self.excluded(p))
-            elif not self.excluded(path):
+                found.update(p for p in self._in_folder(path) if not self._excluded_below(p, path))
+            else:
                 found.add(path)  # named explicitly: checked whatever its name (missing: reported)
         return sorted(found)
 
+    def _excluded_below(self, path: Path, named: Path) -> bool:
+        """Does ``exclude`` name ``path``, found in the folder ``named`` (which is not itself
+        excluded here: a named folder is checked even when a pattern covers it)?"""
+        if not self.exclude:
+            return False
+        if not self.excluded(path):
+            return False
+        if self.force_exclude or not self.excluded(named):
+            return True
+        # The named folder matches a pattern: only patterns that match below it count.
+        try:
+            below = path.relative_to(named).as_posix()
+        except ValueError:
+            return True
+        prefix = relative_posix(named, self.root)
+        for pattern in self.exclude:
+            if not matches(pattern, relative_posix(path, self.root)):
+                continue
+            if "/" not in pattern.rstrip("/"):
+                if matches(pattern, below):
+                    return True
+            elif not matches(pattern, prefix):
+                return True
+        return False
+
     def _in_folder(self, folder: Path) -> list[Path]:
         listed = self._git_files(folder) if self.use_git else None
+        if listed is not None and self._git_ignored(folder):
+            listed = None  # named on the command line although .gitignore covers it: walk it
         if listed is None:
             return self._walk(folder)
         found = []
@@ -109,6 +150,14 @@ class FileFinder:
             return None
         names = result.stdout.decode("utf-8", "surrogateescape").split("\0")
         return sorted({folder / name for name in names if name.endswith(SUFFIXES)})
+
+    @staticmethod
+    def _git_ignored(folder: Path) -> bool:
+        try:
+            result = subprocess.run(["git", "check-ignore", "-q", "."], cwd=folder, capture_output=True, timeout=60)
+        except (OSError, subprocess.SubprocessError):
+            return False
+        return result.returncode == 0
 
     @staticmethod
     def _walk(folder: Path) -> list[Path]:

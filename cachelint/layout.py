@@ -29,6 +29,8 @@ SKIPPED_DIRS = frozenset(
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 MAX_FOLDER_FILES = 5000  # files listed per folder tree when looking for importers
 MAX_TOP_LEVELS = 6  # folders the project top may be above the app root
+MAX_SCRIPTS_LOOKED_AT = 50  # scripts of a folder read to see whether they import the folder below
+MAX_SCRIPT_BYTES = 200_000
 
 _IMPORT = re.compile(
     r"^[ \t]*(?:from[ \t]+(?P<dots>\.*)[ \t]*(?P<module>[\w.]*)[ \t]+import[ \t]+"
@@ -133,24 +135,51 @@ class Layout:
         return root
 
     def project_top(self, path: str) -> str:
-        """The project's top folder above the app root (the app root without a marker).
-
-        Go up only into a folder that is part of the project: it has a marker, or a
-        script that may import us (``app.py`` beside ``src/``)."""
+        """The project's top folder: the nearest folder at or above the app root with a
+        marker (``pyproject.toml``, ``.git``...), at most MAX_TOP_LEVELS up; without one, the
+        folders above that a script imports the folder below from (``app.py`` beside
+        ``src/`` doing ``from src.utils import x``); else the app root. A folder that merely
+        holds some other script (``/tmp/dbg.py``, ``~/notes.py``) is never the app's."""
         start = self.app_root(path)
         top = self._tops.get(start)
         if top is None:
-            top = folder = start
-            for _ in range(MAX_TOP_LEVELS):
-                if any(self._has(folder, marker) for marker in PROJECT_MARKERS):
-                    break
-                parent = os.path.dirname(folder)
-                if parent == folder or not (any(self._has(parent, m) for m in PROJECT_MARKERS)
-                                            or any(f.endswith(".py") for f in self.listing(parent)[0])):
-                    break
-                folder = parent
-            top = self._tops[start] = folder
+            top = self._marked_above(start) or self._imported_above(start)
+            self._tops[start] = top
         return top
+
+    def _marked_above(self, start: str) -> str | None:
+        folder = start
+        for _ in range(MAX_TOP_LEVELS + 1):
+            if any(self._has(folder, marker) for marker in PROJECT_MARKERS):
+                return folder
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                return None
+            folder = parent
+        return None
+
+    def _imported_above(self, start: str) -> str:
+        folder = start
+        for _ in range(MAX_TOP_LEVELS):
+            parent = os.path.dirname(folder)
+            if parent == folder or not self._imports_folder(parent, os.path.basename(folder)):
+                break
+            folder = parent
+        return folder
+
+    def _imports_folder(self, parent: str, name: str) -> bool:
+        """Does a script directly in ``parent`` import ``name`` (a folder of it) as a package,
+        or through it (``from myapp.utils.data import x`` for ``utils``)?"""
+        pattern = re.compile(rf"^[ \t]*(?:from|import)[ \t]+(?:[\w.]+\.)?{re.escape(name)}\b", re.MULTILINE)
+        for file in sorted(f for f in self.listing(parent)[0] if f.endswith(".py"))[:MAX_SCRIPTS_LOOKED_AT]:
+            try:
+                with open(os.path.join(parent, file), "rb") as handle:
+                    text = handle.read(MAX_SCRIPT_BYTES).decode("utf-8", "replace")
+            except OSError:
+                continue
+            if pattern.search(text):
+                return True
+        return False
 
     def python_files(self, root: str) -> list[str]:
         """Python files under ``root`` (skipped folders left out, at most MAX_FOLDER_FILES), sorted."""

@@ -12,16 +12,21 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import re
 import sys
+import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
+from cachelint import catalog
 from cachelint.catalog import INTERNAL_ERROR, SYNTAX_ERROR
 from cachelint.config import Config
 from cachelint.files import FileFinder, relative_posix
 from cachelint.findings import Finding, Report
-from cachelint.layout import Layout
+from cachelint.layout import Layout, absolute_names
+from cachelint.noqa import UNUSED_NOQA, Noqa
 from cachelint.result_cache import ResultCache
 from cachelint.service import Service
 from cachelint.source import MENTIONS_BYTES, Unreadable, decode
@@ -32,27 +37,61 @@ PARALLEL_MIN_FILES = 8  # fewer files to analyse than this: no worker processes
 
 Progress = Callable[[int, int], None]  # (done, total)
 
+# How each file of a run was answered (``-v``).
+ANALYSED, CACHED, NOT_STREAMLIT, UNREADABLE = "analysed", "cached", "no Streamlit code", "unreadable"
+
+
+@dataclass
+class RunReport(Report):
+    """A run's ``Report`` with what the command shows besides findings (``-v``, junit)."""
+
+    files: list[Path] = field(default_factory=list)  # the files checked (the paths named, expanded)
+    # Files that import a file named on the command line, checked for the findings it causes there.
+    importers: list[Path] = field(default_factory=list)
+    status: dict[Path, str] = field(default_factory=dict)  # file -> ANALYSED, CACHED...
+    cache_folder: Path | None = None
+
 
 def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = True,
-        progress: Progress | None = None) -> Report:
-    files = FileFinder(config.root, config.exclude).find(paths)
+        progress: Progress | None = None, importers: bool = True, unused_noqa: bool = False) -> RunReport:
+    """Check ``paths`` (files and folders).
+
+    ``importers``: for each file named in ``paths`` (not found in a folder), also check the
+    project files that import it, and report there the findings it causes: those whose
+    message names a function or class the named file defines (a call of its cached
+    function that passes an unhashable value, a parameter typed with its class).
+    ``unused_noqa``: report ``# noqa: STCxxx`` codes that silence nothing (STC100).
+    """
+    finder = FileFinder.for_config(config)
+    files = finder.find(paths)
     layout = Layout()
     cache = ResultCache(config.root, config.cache_token(), layout) if use_cache else None
     targets = Targets(config, layout)
+    causes: dict[Path, list[Path]] = {}  # importer -> the named files it imports
+    if importers:
+        named = [p for p in (given.resolve() for given in paths) if p in set(files) and p.is_file()]
+        causes = importers_of(named, set(files), layout, finder, cache)
     raw: dict[Path, list[Finding]] = {}
     contents: dict[Path, bytes] = {}  # Streamlit files: decoded only if they have findings
+    noqa_texts: dict[Path, bytes] = {}  # --report-unused-noqa: files with a noqa comment
     misses: list[Path] = []
     keys: dict[Path, str] = {}
+    status: dict[Path, str] = {}
     hits = 0
-    total = len(files)
-    for path in files:
+    every = [*files, *sorted(causes)]
+    total = len(every)
+    for path in every:
         try:
             data = path.read_bytes()
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             raw[path] = [Finding(path, 1, 0, SYNTAX_ERROR, f"cannot read the file: {reason}")]
+            status[path] = UNREADABLE
             continue
+        if unused_noqa and path not in causes and _NOQA_BYTES.search(data):
+            noqa_texts[path] = data
         if MENTIONS_BYTES.search(data) is None and b"\0" not in data:  # (UTF-16 text is for the engine to report)
+            status[path] = NOT_STREAMLIT
             continue
         contents[path] = data
         targets.config_for(path)  # the release this file's app is checked against
@@ -62,9 +101,11 @@ def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = 
             found = cache.get(keys[path], path)
             if found is not None:
                 raw[path] = found
+                status[path] = CACHED
                 hits += 1
                 continue
         misses.append(path)
+        status[path] = ANALYSED
     done = total - len(misses)
     if progress:
         progress(done, total)
@@ -92,23 +133,144 @@ def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = 
     findings = []
     texts: dict[Path, str] = {}
     shower = Service(config)
-    for path, found in raw.items():
+    defined: dict[Path, frozenset[str]] = {}
+    for path in sorted(set(raw) | set(noqa_texts)):
+        found = raw.get(path, [])
         if found and path in contents:
             texts[path] = _text(contents[path])
-        findings.extend(shower.shown(path, found, texts.get(path)))
+        shown = shower.shown(path, found, texts.get(path))
+        if path in causes:
+            for named in causes[path]:
+                if named not in defined:
+                    defined[named] = defined_names(_text(_read(named) or b""))
+            names = frozenset().union(*(defined[named] for named in causes[path]))
+            shown = [f for f in shown if caused_by(f, names, causes[path])]
+        if path in noqa_texts:
+            text = texts.get(path) or _text(noqa_texts[path])
+            unused = unused_noqa_findings(path, text, found, config)
+            if unused:
+                texts[path] = text
+                shown.extend(unused)
+        findings.extend(shown)
     findings.sort()
-    report = Report(findings, total, config.root, {f.path: texts[f.path] for f in findings if f.path in texts},
-                    analysed=len(misses), cached=hits)
-    return targets.tell(report)
+    return targets.tell(RunReport(findings, len(files), config.root,
+                     {f.path: texts[f.path] for f in findings if f.path in texts},
+                     analysed=len(misses), cached=hits, notes=config_notes(config), files=files,
+                     importers=sorted(causes), status=status, cache_folder=cache.folder if cache else None))
 
 
-def run_text(path: Path, text: str, config: Config) -> Report:
+# -- findings a named file causes in the files that import it ------------------------------
+_DEFINITION = re.compile(r"^[ \t]*(?:(?:async[ \t]+)?def|class)[ \t]+(\w+)|^(\w+)[ \t]*(?::[^=\n]*)?=(?!=)",
+                         re.MULTILINE)
+_QUOTED = re.compile(r"'([A-Za-z_][\w.]*)'")
+_NOQA_BYTES = re.compile(rb"# noqa", re.IGNORECASE)
+
+
+def importers_of(named: Sequence[Path], checked: set[Path], layout: Layout, finder: FileFinder,
+                 cache: ResultCache | None = None) -> dict[Path, list[Path]]:
+    """Project files that import one of ``named`` (and are not checked anyway) -> the named
+    files they import: the files whose calls the analysis reads as call sites of a named
+    file's cached functions (``Project.callers``), found the same way, by name, with the
+    one import resolver (``Layout``): importers in the file's app folder by its module
+    name, else in the project by a dotted name."""
+    read = cache.read if cache is not None else _read
+    indexes: dict[str, dict[str, list[str]]] = {}
+
+    def index(root: str) -> dict[str, list[str]]:
+        if root not in indexes:
+            by_name: dict[str, list[str]] = {}
+            for file in layout.python_files(root):
+                data = read(file)
+                if not data or b"import" not in data:
+                    continue
+                dotted = layout.dotted_name(file)
+                package = dotted if file.endswith("__init__.py") else dotted.rpartition(".")[0]
+                for name in absolute_names(data.decode("utf-8", "replace"), package):
+                    by_name.setdefault(name, []).append(file)
+            indexes[root] = by_name
+        return indexes[root]
+
+    found: dict[Path, list[Path]] = {}
+    for path in named:
+        names = layout.module_names(str(path))
+        root, top = layout.app_root(str(path)), layout.project_top(str(path))
+        name = names[0]
+        if name not in index(root):
+            name = next((n for n in names[1:] if "." in n and n in index(top)), name)
+        files = list(index(root).get(name, []))
+        if "." in name and top != root:
+            files += [f for f in index(top).get(name, []) if f not in files]
+        for importer in files:
+            importer_path = Path(importer)
+            if importer_path == path or importer_path in checked or finder.excluded(importer_path):
+                continue
+            found.setdefault(importer_path, []).append(path)
+    return found
+
+
+def defined_names(text: str) -> frozenset[str]:
+    """Names a file defines: functions and classes (at any depth), module-level assignments
+    (``load = st.cache_data(_load)``)."""
+    return frozenset(m.group(1) or m.group(2) for m in _DEFINITION.finditer(text))
+
+
+def caused_by(finding: Finding, names: frozenset[str], named: Sequence[Path]) -> bool:
+    """Is a finding in an importer about something a named file defines? Its message names
+    it (the cached function called, the class of an argument), or a related location is in
+    a named file."""
+    if any(related.path in named for related in finding.related):
+        return True
+    for quoted in _QUOTED.findall(finding.message):
+        if any(part in names for part in quoted.split(".")):
+            return True
+    return False
+
+
+def unused_noqa_findings(path: Path, text: str, found: list[Finding], config: Config) -> list[Finding]:
+    """STC100 findings for the ``# noqa: STCxxx`` codes of ``text`` that silence none of
+    ``found`` (the file's findings before ``# noqa``) among the codes the configuration
+    reports for this file."""
+    relative = relative_posix(path, config.root)
+    reported = [c.code for c in catalog.CODES if config.reports(c.code, relative)]
+    selected = [(f.line, f.code) for f in found if config.reports(f.code, relative)]
+    unused = Noqa(text).unused(selected, lambda prefix: any(code.startswith(prefix) for code in reported))
+    return [Finding(path, u.line, u.col, UNUSED_NOQA, u.message, u.line, u.end_col) for u in unused]
+
+
+def config_notes(config: Config) -> list[str]:
+    """What ``-v`` tells about the configuration of a run (``Report.notes``).
+
+    The hook for what else a run wants the user to know: the Streamlit version modelled
+    (and where that choice came from) belongs here."""
+    notes = [f"configuration: {config.source}" if config.source else
+             f"configuration: none found (defaults; project root {config.root})"]
+    if config.target is not None:  # the release, from which file and line, how a range was read
+        notes += config.target.describe(config.root)
+    else:
+        target = config.settings.target_streamlit
+        notes.append(f"Streamlit target: {target}" if target else "Streamlit target: the latest version cachelint knows")
+    return notes
+
+
+def _read(path: str | Path) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def run_text(path: Path, text: str, config: Config, unused_noqa: bool = False) -> RunReport:
     """Check text that is not on disk (stdin) as if it were the file ``path``."""
     path = path.resolve()
     targets = Targets(config, Layout())
     service = Service(targets.config_for(path))
-    findings = service.shown(path, service.analyse(path, text), text)
-    return targets.tell(Report(sorted(findings), 1, config.root, {path: text}, analysed=1))
+    found = service.analyse(path, text)
+    findings = service.shown(path, found, text)
+    if unused_noqa:
+        findings += unused_noqa_findings(path, text, found, config)
+    return targets.tell(RunReport(sorted(findings), 1, config.root, {path: text}, analysed=1,
+                                  notes=config_notes(config), files=[path], status={path: ANALYSED}))
 
 
 class Targets:
@@ -138,12 +300,10 @@ class Targets:
 
     def tell(self, report: Report) -> Report:
         """``report.target`` (the run's), ``report.folder_targets`` (app folders with another
-        one) and the ``-v`` notes."""
+        one), and the ``-v`` notes of those folders (the run's own are in ``config_notes``)."""
         report.target = self.config.target
         report.folder_targets = {folder: own.target for folder, own in sorted(self.used.items())
                                  if own is not self.config and own.target is not None}
-        if self.config.target is not None:
-            report.notes.extend(self.config.target.describe(self.config.root))
         for folder, target in report.folder_targets.items():
             where = relative_posix(folder, self.config.root)
             report.notes.extend(f"{where}: {line}" for line in target.describe(self.config.root))
@@ -212,10 +372,10 @@ def _analyse_in_workers(work: list[list[Path]], config: Config, jobs: int,
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    if "fork" in multiprocessing.get_all_start_methods():
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         context = multiprocessing.get_context("fork")
         import cachelint.engine  # noqa: F401 - imported once, before the workers fork
-    else:  # pragma: no cover - Windows and macOS defaults
+    else:  # Windows, macOS, or a host with threads (forking a threaded process may deadlock)
         context = multiprocessing.get_context("spawn")
     # Largest units first, so that a big app does not start last.
     order = sorted(work, key=len, reverse=True)

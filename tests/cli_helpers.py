@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,14 @@ import streamlit as st
 def square(x: int) -> int:
     return x * x
 '''
+
+
+_SEVERITY_TAG = re.compile(r"^(.*?:\d+:\d+: STC\d{3}) \[(?:error|warning)\] ", re.MULTILINE)
+
+
+def as_flake8(text: str) -> str:
+    """Concise output as flake8 prints the same findings: without the severity after the code."""
+    return _SEVERITY_TAG.sub(r"\1 ", text)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import BAD_APP, CLEAN_APP, IDENTITY_APP, run, write
+from cli_helpers import BAD_APP, CLEAN_APP, IDENTITY_APP, as_flake8, run, write
 from cachelint.layout import Layout
 
 MESSAGE = ("argument 'model' of cached 'predict' has type 'Model', which Streamlit cannot hash "
@@ -21,24 +21,24 @@ def test_text_output_shows_the_line_with_a_caret_range_and_a_summary(tmp_path: P
     result = run(tmp_path, "check", "app.py", "--no-cache")
     assert result.code == 1
     assert result.out == (
-        f"app.py:10:13: STC001 {MESSAGE}\n"
+        f"app.py:10:13: STC001 [error] {MESSAGE}\n"
         "   |\n"
         "10 | def predict(model: Model, x: float) -> float:\n"
         "   |             ^^^^^^^^^^^^\n"
         "   |\n"
         "\n"
-        "Checked 1 file: 1 finding (STC001: 1).\n"
+        "Checked 1 file: found 1 error (STC001: 1).\n"
     )
     assert result.err == ""
 
 
-def test_concise_output_is_flake8s_format(tmp_path: Path) -> None:
+def test_concise_output_is_flake8s_format_with_the_severity(tmp_path: Path) -> None:
     write(tmp_path, {"app.py": BAD_APP, "shop.py": IDENTITY_APP, "clean.py": CLEAN_APP})
     result = run(tmp_path, "check", ".", "--format", "concise", "--no-cache")
     assert result.code == 1
     assert result.out.splitlines() == [
-        f"app.py:10:13: STC001 {MESSAGE}",
-        "shop.py:9:36: STC003 hash_funcs entry for 'Basket' hashes by identity (id): the app builds new "
+        f"app.py:10:13: STC001 [error] {MESSAGE}",
+        "shop.py:9:36: STC003 [error] hash_funcs entry for 'Basket' hashes by identity (id): the app builds new "
         "objects on every rerun, so cached 'count' never hits and its cache grows without bound; hash the "
         "value instead, e.g. lambda o: o.items",
     ]
@@ -49,7 +49,8 @@ def test_same_findings_as_the_flake8_plugin(tmp_path: Path) -> None:
     flake8 = subprocess.run([sys.executable, "-m", "flake8", "--select", "STC", "."], cwd=tmp_path,
                             capture_output=True, text=True)
     ours = run(tmp_path, "check", "--format", "concise", "--no-cache")
-    assert sorted(ours.out.splitlines()) == sorted(line.removeprefix("./") for line in flake8.stdout.splitlines())
+    assert sorted(as_flake8(ours.out).splitlines()) == sorted(
+        line.removeprefix("./") for line in flake8.stdout.splitlines())
 
 
 def test_clean_run_exits_zero(tmp_path: Path) -> None:
@@ -70,7 +71,7 @@ def test_statistics(tmp_path: Path) -> None:
     result = run(tmp_path, "check", "--statistics", "--no-cache")
     assert result.out == ("    2  STC001  unhashable-argument\n"
                           "    1  STC003  identity-hash-func\n"
-                          "Checked 3 files: 3 findings (STC001: 2, STC003: 1).\n")
+                          "Checked 3 files: found 3 errors (STC001: 2, STC003: 1).\n")
     assert result.code == 1
 
 
@@ -78,7 +79,7 @@ def test_unparsable_and_undecodable_files_are_reported_not_fatal(tmp_path: Path)
     write(tmp_path, {"broken.py": "import streamlit as st\n\ndef f(:\n    pass\n", "app.py": BAD_APP})
     (tmp_path / "latin.py").write_bytes(b"import streamlit as st\nname = '\xe9'\n")
     result = run(tmp_path, "check", "--format", "concise", "--no-cache")
-    lines = result.out.splitlines()
+    lines = as_flake8(result.out).splitlines()
     assert result.code == 1
     assert lines[0].startswith("app.py:10:13: STC001")
     assert lines[1].startswith("broken.py:3:7: STC900 cannot parse the file")
@@ -88,22 +89,28 @@ def test_unparsable_and_undecodable_files_are_reported_not_fatal(tmp_path: Path)
     assert len(lines) == 3
 
 
-def test_missing_file_is_reported(tmp_path: Path) -> None:
-    result = run(tmp_path, "check", "nowhere.py", "--format", "concise", "--no-cache")
-    assert result.code == 1
-    assert result.out == "nowhere.py:1:1: STC900 cannot read the file: No such file or directory\n"
+def test_a_missing_path_is_an_error_that_says_so(tmp_path: Path) -> None:
+    write(tmp_path, {"app.py": BAD_APP})
+    result = run(tmp_path, "check", "nowhere.py", "app.py", "gone/", "--format", "concise", "--no-cache")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == "cachelint: error: nowhere.py, gone: no such file or folder\n"
+    # the shorthand (no command): the word may have been meant as a command
+    bare = run(tmp_path, "nowhere")
+    assert bare.code == 2
+    assert bare.err == ("cachelint: error: nowhere: no such file or folder (and 'nowhere' is not a command: "
+                        "check, rule, rules, lsp)\n")
 
 
 def test_stdin_with_filename(tmp_path: Path) -> None:
     result = run(tmp_path, "check", "-", "--stdin-filename", "pages/app.py", "--format", "concise",
                  stdin=BAD_APP.encode())
-    assert (result.code, result.out) == (1, f"pages/app.py:10:13: STC001 {MESSAGE}\n")
+    assert (result.code, result.out) == (1, f"pages/app.py:10:13: STC001 [error] {MESSAGE}\n")
 
 
 def test_stdin_without_filename_is_shown_as_stdin(tmp_path: Path) -> None:
     result = run(tmp_path, "check", "-", stdin=BAD_APP.encode())
     assert result.code == 1
-    assert result.out.startswith(f"stdin:10:13: STC001 {MESSAGE}\n   |\n10 | def predict(")
+    assert result.out.startswith(f"stdin:10:13: STC001 [error] {MESSAGE}\n   |\n10 | def predict(")
     clean = run(tmp_path, "check", "-", "--format", "concise", stdin=CLEAN_APP.encode())
     assert (clean.code, clean.out) == (0, "")
 
@@ -133,7 +140,7 @@ def test_internal_error_exits_two(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     write(tmp_path, {"app.py": BAD_APP})
     result = run(tmp_path, "check", "--format", "concise", "--no-cache", "-j1")
     assert result.code == 2
-    assert result.out.startswith("app.py:1:1: STC901 internal error while checking this file")
+    assert result.out.startswith("app.py:1:1: STC901 [error] internal error while checking this file")
 
 
 def test_rule_and_rules(tmp_path: Path) -> None:
@@ -170,7 +177,7 @@ def test_python_dash_m_and_console_script(tmp_path: Path) -> None:
     env = dict(os.environ, NO_COLOR="1")
     module = subprocess.run([sys.executable, "-m", "cachelint", "app.py", "--no-cache", "--format", "concise"],
                             cwd=tmp_path, capture_output=True, text=True, env=env)
-    assert (module.returncode, module.stdout) == (1, f"app.py:10:13: STC001 {MESSAGE}\n")
+    assert (module.returncode, module.stdout) == (1, f"app.py:10:13: STC001 [error] {MESSAGE}\n")
     assert module.stderr == ""  # no progress bar when not on a terminal
     script = Path(sys.executable).with_name("cachelint")
     if script.exists():
@@ -238,7 +245,7 @@ def test_output_file(tmp_path: Path) -> None:
     write(tmp_path, {"app.py": BAD_APP})
     result = run(tmp_path, "check", "--format", "concise", "--no-cache", "-o", str(tmp_path / "out.txt"))
     assert result.code == 1 and result.out == ""
-    assert (tmp_path / "out.txt").read_text() == f"app.py:10:13: STC001 {MESSAGE}\n"
+    assert (tmp_path / "out.txt").read_text() == f"app.py:10:13: STC001 [error] {MESSAGE}\n"
 
 
 def test_units_do_not_depend_on_the_number_of_jobs(tmp_path: Path) -> None:

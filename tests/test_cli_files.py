@@ -46,11 +46,46 @@ def test_git_work_tree_honours_gitignore(tmp_path: Path) -> None:
     assert names(tmp_path, sub) == ["pages/one.py"]
 
 
-def test_explicit_files_are_checked_unless_excluded(tmp_path: Path) -> None:
+def test_named_paths_are_checked_even_if_excluded_unless_force_exclude(tmp_path: Path) -> None:
+    """As ruff: exclude applies to what a folder holds; a path named on the command line
+    is checked anyway, unless --force-exclude (what the pre-commit hook passes)."""
     make(tmp_path)
     finder = FileFinder(tmp_path, exclude=["generated"])
     assert names(tmp_path, finder.find([tmp_path / "notes.txt", tmp_path / "app.py"])) == ["app.py", "notes.txt"]
-    assert finder.find([tmp_path / "generated/big.py"]) == []
+    assert names(tmp_path, finder.find([tmp_path / "generated/big.py"])) == ["generated/big.py"]
+    assert names(tmp_path, finder.find([tmp_path / "generated"])) == ["generated/big.py"]
+    forced = FileFinder(tmp_path, exclude=["generated"], force_exclude=True)
+    assert forced.find([tmp_path / "generated/big.py"]) == forced.find([tmp_path / "generated"]) == []
+    assert names(tmp_path, forced.find([tmp_path / "app.py"])) == ["app.py"]
+
+
+def test_exclude_still_applies_inside_a_named_excluded_folder(tmp_path: Path) -> None:
+    write_tree(tmp_path, ["legacy/a.py", "legacy/old_x.py", "legacy/sub/b.py", "apps/old/c.py", "apps/old/gen/d.py"])
+    finder = FileFinder(tmp_path, exclude=["legacy", "old_*.py", "apps/old/gen"])
+    assert names(tmp_path, finder.find([tmp_path / "legacy"])) == ["legacy/a.py", "legacy/sub/b.py"]
+    assert names(tmp_path, finder.find([tmp_path])) == ["apps/old/c.py"]
+    finder = FileFinder(tmp_path, exclude=["apps/old"])
+    assert names(tmp_path, finder.find([tmp_path / "apps/old"])) == ["apps/old/c.py", "apps/old/gen/d.py"]
+
+
+def test_a_named_folder_gitignore_covers_is_checked(tmp_path: Path) -> None:
+    make(tmp_path)
+    write_tree(tmp_path, ["scratch/a.py", "scratch/sub/b.py", "scratch/.venv/c.py"])
+    (tmp_path / ".gitignore").write_text("scratch/\nignored_by_git.py\n")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    finder = FileFinder(tmp_path)
+    assert "scratch/a.py" not in names(tmp_path, finder.find([tmp_path]))  # inside a folder: honoured
+    assert names(tmp_path, finder.find([tmp_path / "scratch"])) == ["scratch/a.py", "scratch/sub/b.py"]
+    assert names(tmp_path, finder.find([tmp_path / "scratch/sub"])) == ["scratch/sub/b.py"]
+    # --no-respect-gitignore: folders are walked, .gitignore or not
+    unfiltered = FileFinder(tmp_path, use_git=False)
+    assert "ignored_by_git.py" in names(tmp_path, unfiltered.find([tmp_path]))
+
+
+def write_tree(root: Path, files: list[str]) -> None:
+    for name in files:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("")
 
 
 @pytest.mark.parametrize("pattern, path, expected", [

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import run, write
+from cli_helpers import as_flake8, run, write
 from cachelint.noqa import Noqa, physical_lines
 
 HEADER = '''\
@@ -57,7 +57,7 @@ def flake8_lines(root: Path) -> set[str]:
 
 def test_same_lines_silenced_as_flake8(tmp_path: Path) -> None:
     write(tmp_path, {"app.py": app_with_noqa_comments()})
-    ours = set(run(tmp_path, "check", "--format", "concise", "--no-cache").out.splitlines())
+    ours = set(as_flake8(run(tmp_path, "check", "--format", "concise", "--no-cache").out).splitlines())
     expected = flake8_lines(tmp_path)
     assert ours == expected
     reported = sorted(int(line.split(":")[1]) for line in ours)
@@ -79,7 +79,7 @@ def test_file_level_noqa_as_flake8(tmp_path: Path) -> None:
     bad = HEADER + "\n@st.cache_data\ndef f(model: Model) -> int:\n    return 1\n"
     write(tmp_path, {"skipped.py": "# flake8: noqa\n" + bad, "skipped_too.py": "  # FLAKE8=NOQA: STC002\n" + bad,
                      "not_skipped.py": "x = 1  # flake8: noqa\n" + bad})
-    ours = set(run(tmp_path, "check", "--format", "concise", "--no-cache").out.splitlines())
+    ours = set(as_flake8(run(tmp_path, "check", "--format", "concise", "--no-cache").out).splitlines())
     assert ours == flake8_lines(tmp_path)
     assert [line.split(":")[0] for line in ours] == ["not_skipped.py"]
 

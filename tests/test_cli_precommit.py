@@ -97,7 +97,7 @@ def test_pre_commit_hook_fails_on_bad_app_then_passes(tmp_path: Path, env: dict[
     runs = [try_repo(hooks, bad, env), try_repo(hooks, fixed, env)]
     (failed_out, _), (passed_out, _) = (run.communicate(timeout=300) for run in runs)
     assert runs[0].returncode == 1, failed_out
-    assert "streamlit_app.py:10:13: STC001 argument 'model' of cached 'predict'" in failed_out
+    assert "streamlit_app.py:10:13: STC001 [error] argument 'model' of cached 'predict'" in failed_out
     assert runs[1].returncode == 0, passed_out
     assert "STC001" not in passed_out
 
@@ -131,3 +131,68 @@ def test_pre_commit_reads_the_pin_of_the_app(tmp_path: Path, env: dict[str, str]
     assert runs[1].returncode == 1, upgrade_out
     assert "streamlit_app.py:4:2: STC011 'st.cache' raises AttributeError on Streamlit 1.67" in upgrade_out
     assert "streamlit_app.py:9:2: STC011 'st.experimental_memo' raises AttributeError" in upgrade_out
+
+
+HELPERS = '''\
+import streamlit as st
+
+
+class Thing:
+    def __init__(self, n):
+        self.n = n
+
+
+@st.cache_data
+def load(_thing, x):
+    return _thing.n * x
+'''
+PAGE = '''\
+import streamlit as st
+
+from helpers import Thing, load
+
+st.write(load(Thing(2), 3))
+'''
+
+
+def test_pre_commit_reports_what_a_staged_file_breaks_in_an_unstaged_one(tmp_path: Path,
+                                                                         env: dict[str, str]) -> None:
+    """Only helpers.py is staged (``_thing`` renamed ``thing``); the page that passes a
+    Thing() is not: the hook still fails, at the page's call, as the app would raise."""
+    pytest.importorskip("pre_commit")
+    hooks = hooks_repository(tmp_path)
+    rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hooks, check=True, capture_output=True,
+                         text=True).stdout.strip()
+
+    app = tmp_path / "app"
+    (app / "pages").mkdir(parents=True)
+    (app / "streamlit_app.py").write_text("import streamlit as st\n\nst.title('shop')\n")
+    (app / "helpers.py").write_text(HELPERS)
+    (app / "pages" / "page.py").write_text(PAGE)
+    (app / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {hooks}\n    rev: {rev}\n    hooks:\n      - id: cachelint\n")
+    git(app, "init", "-q")
+    git(app, "add", "-A")
+    git(app, "-c", "commit.gpgsign=false", "commit", "-q", "-m", "a working app")
+
+    def pre_commit_run() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pre_commit", "run", "--verbose"], cwd=app,
+                              env=dict(env, PRE_COMMIT_HOME=str(tmp_path / "home")), capture_output=True, text=True,
+                              timeout=600)
+
+    (app / "helpers.py").write_text(HELPERS.replace("_thing", "thing"))
+    git(app, "add", "helpers.py")
+    broken = pre_commit_run()
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert "Failed" in broken.stdout
+    assert ("pages/page.py:5:15: STC001 [error] argument 'thing' of cached 'load' has type 'Thing', which "
+            "Streamlit cannot hash (UnhashableParamError)") in broken.stdout
+    assert "Checked 1 file (and 1 file importing it): found 1 error (STC001: 1)." in broken.stdout
+
+    # Fixed in helpers.py alone (Thing gets a hash function): the hook passes.
+    (app / "helpers.py").write_text(HELPERS.replace("_thing", "thing").replace(
+        "@st.cache_data\n", "@st.cache_data(hash_funcs={Thing: lambda t: t.n})\n"))
+    git(app, "add", "helpers.py")
+    fixed = pre_commit_run()
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert "Passed" in fixed.stdout and "STC001" not in fixed.stdout

@@ -369,3 +369,18 @@ def test_uris_are_compared_in_one_form(uri: str, key: str) -> None:
 
     assert document_key(uri) == key == document_key(key)
     assert to_fs_path(document_key(uri)) == to_fs_path(uri)
+
+
+def test_rule_links_work_without_a_checkout(tmp_path: Path, monkeypatch) -> None:
+    """Installed from a wheel there is no docs/rules.md: the link points at a copy written
+    from the catalogue, with the rule's section."""
+    from cachelint.integrations.lsp import workspace
+
+    monkeypatch.setattr(workspace, "RULES_DOC", tmp_path / "missing.md")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    workspace._written_reference.cache_clear()
+    url = workspace.rule_doc_url("STC001")
+    assert url.startswith((tmp_path / "cache" / "cachelint").as_uri()) and url.endswith("#stc001-unhashable-argument")
+    written = Path(url.split("#")[0].replace("file://", ""))
+    assert "## STC001 unhashable-argument" in written.read_text(encoding="utf-8")
+    workspace._written_reference.cache_clear()

@@ -272,7 +272,7 @@ def test_excluded_clean_fixture_shows_what_the_uncached_app_shows(fixture: Fixtu
 # STC008-STC010's clean fixtures: no session is served another's result, and no
 # widget change leaves a stale result
 
-BODY_CLEAN = [f for f in discover("body") if not f.expected()]
+BODY_CLEAN = [f for group in ("body", "session") for f in discover(group) if not f.expected()]
 
 
 @pytest.mark.parametrize("fixture", BODY_CLEAN, ids=[f.name for f in BODY_CLEAN])

@@ -98,9 +98,46 @@ def test_analysis_budget_gives_stc902(tmp_path: Path) -> None:
     classes = "".join(f"class C{i}(C{i - 1}):\n    pass\n" for i in range(1, 400))
     calls = "".join(f"f(C{i}())\n" for i in range(400))
     path = _app(tmp_path, "slow.py", "class C0:\n    pass\n" + classes + "@st.cache_data\ndef f(a):\n    return a\n" + calls)
-    findings = Service(Config(AnalysisSettings(file_budget_seconds=0.0), Path.cwd())).analyse(path)
+    findings = Service(Config(AnalysisSettings(step_budget=50), Path.cwd())).analyse(path)
     assert codes(findings) == ["STC902"], findings
-    assert "budget" in findings[0].message
+    assert findings[0].message.startswith("analysis budget of 50 inference steps exceeded on cached 'f' (STC001")
+    assert set(codes(Service().analyse(path))) == {"STC001"}  # the real budget is far above what this takes
+
+
+def _many_cached_functions(count: int) -> str:
+    """A large generated app: cached functions reaching per-session state through helpers,
+    unhashable arguments, hidden globals, each a little different."""
+    parts = ["import streamlit as st\n\nlevel = st.slider('level', 0, 10)\n\n\nclass Box:\n"
+             "    def __init__(self, v):\n        self.v = v\n\n"]
+    for i in range(count):
+        parts.append(f"\ndef helper_{i}(x):\n    return x + st.session_state.get('k{i}', {i})\n\n\n"
+                     f"@st.cache_data\ndef cached_{i}(box, n):\n    return helper_{i}(n) + level + box.v\n\n\n"
+                     f"st.write(cached_{i}(Box({i}), {i}))\n")
+    return "".join(parts)
+
+
+def test_the_same_findings_under_any_load_and_any_jobs(tmp_path: Path) -> None:
+    """A tight step budget cuts the analysis of some functions short: which ones depends only
+    on the code, never on the machine, the order of files or the number of workers."""
+    from cli_helpers import run
+
+    (tmp_path / "pyproject.toml").write_text("[tool.cachelint]\nstep-budget = 20\n")
+    for name in ("big_a.py", "big_b.py", "pages/big_c.py"):
+        path = tmp_path / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(_many_cached_functions(60))
+    def check(*args: str) -> list[str]:
+        result = run(tmp_path, "check", "--format", "concise", "--no-cache", "--no-importers", *args)
+        return [line for line in result.out.splitlines() if ": STC" in line]
+
+    full = check("-j", "1", ".")
+    assert check("-j", "2", ".") == full
+    assert check("-j", "2", ".") == full
+    # a file's findings do not depend on which other files the run checks, nor their order
+    assert check("big_b.py", "big_a.py") == [line for line in full if line.startswith(("big_a", "big_b"))]
+    assert check("pages") == [line for line in full if line.startswith("pages/")]
+    out = "\n".join(full)
+    assert "STC902" in out and "STC001" in out and "STC009" in out  # some cut short, some not
 
 
 def test_unreadable_paths(tmp_path: Path) -> None:

@@ -6,11 +6,17 @@ import re
 import subprocess
 import sys
 from collections import defaultdict
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 
 from expectations import FIXTURES, Fixture, discover
+
+# Fixtures whose expected findings hold only with this major version of a library installed, as
+# in the oracle's environment (Streamlit 1.67 brings pandas 3); where it is not (Python 3.10 has
+# neither), the findings rightly differ and the fixture is skipped.
+NEEDS_MAJOR = {"hash_funcs/stc005_pandas_core_spelling.py": ("pandas", 3)}
 
 FLAKE8_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+):(?P<code>STC\d{3}):(?P<text>.*)$")
 
@@ -35,10 +41,21 @@ def flake8_findings() -> dict[Path, list[tuple[int, str, str]]]:
 
 @pytest.mark.parametrize("fixture", discover(), ids=lambda f: f.name)
 def test_flake8_reports_exactly_the_expected_findings(fixture: Fixture, flake8_findings) -> None:
+    if fixture.name in NEEDS_MAJOR:
+        library, major = NEEDS_MAJOR[fixture.name]
+        if _installed_major(library) != major:
+            pytest.skip(f"the expected findings hold with {library} {major}.x installed")
     expected = {(e.path.resolve(), e.line, e.code) for e in fixture.expected()}
     actual = {(path, line, code) for path in map(Path.resolve, fixture.files)
               for line, code, _ in flake8_findings.get(path, [])}
     assert sorted(actual) == sorted(expected)
+
+
+def _installed_major(distribution: str) -> int | None:
+    try:
+        return int(metadata.version(distribution).split(".")[0])
+    except (metadata.PackageNotFoundError, ValueError):
+        return None
 
 
 @pytest.mark.parametrize("fixture", [f for f in discover() if any(e.detail for e in f.expected())],

@@ -419,7 +419,8 @@ def test_suggested_fixes_work_on_the_target(tmp_path: Path) -> None:
     """STC009 suggests scope="session" only where the release has scope (1.53+)."""
     path = tmp_path / "app.py"
     path.write_text("import streamlit as st\n\n\n@st.cache_data\ndef orders():\n"
-                    "    return st.session_state['customer']\n")
+                    "    return f\"orders of {st.session_state['customer']}\"\n\n\n"
+                    "st.session_state['customer'] = st.text_input('Customer')\nst.write(orders())\n")
     old = [f.message for f in _check(path, "1.52") if f.code == "STC009"]
     new = [f.message for f in _check(path, "1.53") if f.code == "STC009"]
     assert len(old) == len(new) == 1

@@ -406,7 +406,7 @@ def stub(f: Finding, dest: Path, folder: str) -> str:
     ])
 
 
-def print_report(runs: list[RepoRun], result: dict, lost: list[Label], gone: list[Label],
+def print_report(runs: list[RepoRun], result: dict, lost: list[Label], folded: list[Label], gone: list[Label],
                  found_misses: list, misses: list[Miss], unjudged: list[Finding],
                  stc011_pinned: tuple[int, int]) -> None:
     print("## Per repository\n")
@@ -455,6 +455,8 @@ def print_report(runs: list[RepoRun], result: dict, lost: list[Label], gone: lis
         print("\nLabelling error, root causes with both verdicts: "
               + "; ".join(result["mixed_root_causes"]))
 
+    if folded:
+        print(f"\n{len(folded)} TRUE labels folded into the one finding of their (still reported) root cause.")
     print(f"\n## True findings lost: {len(lost)}")
     for label in lost:
         print(f"- {label.repo} {label.path}:{label.line} {label.code} `{label.anchor}`")
@@ -488,6 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dest", type=Path, default=DEFAULT_DEST, help="checkouts folder")
     parser.add_argument("--list", type=Path, default=REPOS_TOML, help="repos.toml to read")
     parser.add_argument("--labels", type=Path, default=LABELS_TOML, help="labels file")
+    parser.add_argument("--show", metavar="CODE", help="also list every finding of CODE with its verdict")
     args = parser.parse_args(argv)
 
     repos = load_repos(args.list)
@@ -514,7 +517,12 @@ def main(argv: list[str] | None = None) -> int:
     findings = [f for run in runs for f in run.findings]
     left = match(findings, [lab for lab in labels
                             if lab.repo not in {r.repo for r in failed}])
-    lost = [lab for lab in left if lab.verdict == "TRUE"]
+    # One finding per cached function and root cause: a TRUE label whose root cause is still
+    # reported (by another of its reads) is folded into that finding, not lost.
+    reported = {(f.repo, f.code, f.label.root_cause.split("#")[0]) for f in findings if f.label is not None}
+    folded = [lab for lab in left if lab.verdict == "TRUE"
+              and (lab.repo, lab.code, lab.root_cause.split("#")[0]) in reported]
+    lost = [lab for lab in left if lab.verdict == "TRUE" and lab not in folded]
     gone = [lab for lab in left if lab.verdict == "FALSE"]
     found_misses = misses_found(findings, misses)
     unjudged = [f for f in findings if f.label is None]
@@ -522,6 +530,14 @@ def main(argv: list[str] | None = None) -> int:
     stc011 = [f for f in findings if f.code == "STC011" and f.label is not None]
     stc011_pinned = (sum(bool(f.label.extra.get("pinned")) for f in stc011), len(stc011))
 
+    if args.show:
+        print(f"## Findings of {args.show}")
+        for f in sorted((f for f in findings if f.code == args.show), key=lambda f: (f.repo, f.path, f.line)):
+            verdict = f.label.verdict if f.label else "UNJUDGED"
+            why = f.label.reason if f.label else f.message
+            root = f.label.root_cause if f.label else ""
+            print(f"- {verdict:8} {f.repo} {f.path}:{f.line} [{root}] {why[:160]}")
+        print()
     if args.write_unjudged:
         folders = {r.name: r.folder for r in repos}
         args.write_unjudged.write_text("\n".join(stub(f, args.dest, folders[f.repo])
@@ -534,6 +550,7 @@ def main(argv: list[str] | None = None) -> int:
             **result,
             "stc011": {"judged": stc011_pinned[1], "pinned_where_api_works": stc011_pinned[0]},
             "true_findings_lost": [asdict(lab) for lab in lost],
+            "true_findings_folded": [asdict(lab) for lab in folded],
             "false_alarms_gone": [asdict(lab) for lab in gone],
             "misses": {"total": len(misses),
                        "found": [{**asdict(m), "found_line": f.line} for m, f in found_misses]},
@@ -541,7 +558,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         print(json.dumps(doc, indent=1, ensure_ascii=False))
     else:
-        print_report(runs, result, lost, gone, found_misses, misses, unjudged, stc011_pinned)
+        print_report(runs, result, lost, folded, gone, found_misses, misses, unjudged, stc011_pinned)
     return 1 if failed else 0
 
 

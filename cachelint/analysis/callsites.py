@@ -51,7 +51,7 @@ class CallSiteIndex:
 
     def _find(self, cached: CachedFunction) -> list[CallSite]:
         found: list[CallSite] = []
-        for module in self.project.callers(cached.module, cached.names, self.inferrer.check_deadline):
+        for module in self.project.callers(cached.module, cached.names, self.inferrer.check_budget):
             for name in sorted(cached.names):
                 for call in self.calls_named(module, name):
                     site = self._match(cached, call, module)

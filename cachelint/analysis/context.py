@@ -35,6 +35,13 @@ class Analysis:
         self.inferrer = Inferrer(project)
         self.hashability = Hashability(self.inferrer, model.hasher, hashable_types, unhashable_types)
         self.call_sites = CallSiteIndex(project, self.inferrer)
+        self._memo: dict[Hashable, Any] = {}
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, once per file's analysis: what rules share across cached functions."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
 
 class _Context:

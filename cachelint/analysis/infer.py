@@ -10,7 +10,6 @@ bounded by a recursion depth and a per-expression value count.
 
 from __future__ import annotations
 
-import time
 from typing import Iterable, Iterator
 
 import astroid
@@ -111,7 +110,7 @@ def decorator_names(func: nodes.FunctionDef | nodes.ClassDef) -> set[str]:
 
 
 class BudgetExceeded(Exception):
-    """The analysis of one file ran past its time budget."""
+    """The analysis of one cached function ran past its budget of inference steps."""
 
 
 class Inferrer:
@@ -125,9 +124,8 @@ class Inferrer:
         self._active: set[nodes.NodeNG] = set()
         self._depth = 0
         self._cuts = 0
-        self.deadline: float | None = None  # time.monotonic() after which work stops
-        self._parsing_before = 0.0
-        self._steps = 0
+        self.steps = 0  # expressions inferred so far (memo misses): the unit of work
+        self._step_limit: int | None = None
 
     # -- entry points -------------------------------------------------------------
     def values(self, expr: nodes.NodeNG | None) -> frozenset:
@@ -161,22 +159,21 @@ class Inferrer:
         return result
 
     def _check_budget(self) -> None:
-        self._steps += 1
-        if self._steps % 64 == 0:
-            self.check_deadline()
-
-    def start_budget(self, seconds: float | None) -> None:
-        """Give the next file ``seconds`` of analysis (parsing other modules not counted)."""
-        self.deadline = None if seconds is None else time.monotonic() + seconds
-        self._parsing_before = self.project.parse_seconds
-
-    def check_deadline(self) -> None:
-        """Stop the file's analysis (BudgetExceeded) once its time is up."""
-        if self.deadline is None:
-            return
-        parsing = self.project.parse_seconds - self._parsing_before
-        if time.monotonic() - parsing > self.deadline:
+        self.steps += 1
+        if self._step_limit is not None and self.steps > self._step_limit:
             raise BudgetExceeded
+
+    def set_budget(self, steps: int | None) -> None:
+        """Allow ``steps`` more inference steps before BudgetExceeded (None: no limit).
+
+        Steps, not seconds: the same code always takes the same number of steps (the memo
+        of one file's analysis starts empty), so the same input gives the same result on a
+        busy CI runner as on an idle laptop."""
+        self._step_limit = None if steps is None else self.steps + steps
+
+    def check_budget(self) -> None:
+        """Count one step of work that is not inference (reading a caller's module...)."""
+        self._check_budget()
 
     def lookup(self, anchor: nodes.NodeNG, name: str) -> frozenset:
         """Values a name can have where ``anchor`` stands."""

@@ -9,7 +9,6 @@ and in Streamlit's error messages follow these names, so the model keeps them.
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, field
 from typing import Callable
 from pathlib import Path
@@ -101,7 +100,6 @@ class Project:
         self._entry_scripts = entry_scripts
         self.layout = Layout()
         self.overrides: dict[Path, str] = {}  # unsaved text (stdin, editor buffers)
-        self.parse_seconds = 0.0  # time spent parsing, which analysis budgets do not count
         self._resolved: dict[tuple[Path, str, int], Path | None] = {}  # imports already looked up on disk
 
     # -- files ---------------------------------------------------------------------
@@ -134,7 +132,6 @@ class Project:
             if source is None:
                 cached = ParseFailure(key, 1, 0, "cannot read the file as Python source")
             else:
-                started = time.monotonic()
                 try:
                     name = self.import_name(key)
                     cached = Module(key, name, self.is_entry(key), build_tree(source, name, key), source)
@@ -142,7 +139,6 @@ class Project:
                     cached = failure
                 except (RecursionError, MemoryError, ValueError) as exc:
                     cached = ParseFailure(key, 1, 0, f"too deeply nested to parse ({type(exc).__name__})")
-                self.parse_seconds += time.monotonic() - started
             self._modules[key] = cached
         if isinstance(cached, ParseFailure):
             raise cached
@@ -280,10 +276,19 @@ class Project:
                     found.append(imported)
         return found
 
+    def importers(self, module: Module) -> list[Module]:
+        """The app's modules that import ``module``."""
+        found = []
+        for path in self._importers_of(module.path, module.name):
+            parsed = self.try_module(path) if path.resolve() != module.path else None
+            if parsed is not None and parsed not in found:
+                found.append(parsed)
+        return found
+
     def callers(self, module: Module, names: set[str], on_each: Callable[[], None] = lambda: None) -> list[Module]:
         """The module itself and the modules of its app that import it and mention one of ``names``.
 
-        ``on_each`` runs before each file is read (the analysis budget checks there).
+        ``on_each`` runs before each file is read (the analysis budget counts there).
         """
         words = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(names))))
         found = []

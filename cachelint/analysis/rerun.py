@@ -30,6 +30,7 @@ from cachelint.analysis.body import callees
 from cachelint.analysis.infer import returns_of
 from cachelint.analysis.project import Module
 from cachelint.analysis.streamlit_calls import StreamlitCalls
+from cachelint.analysis.values import CachedCallable, ClassObject, Function
 
 MAX_DEPTH = 6
 MUTATING_METHODS = frozenset({
@@ -101,6 +102,8 @@ class RerunState:
         return self._mutation(module, name, depth)
 
     def _mutation(self, module: Module, name: str, depth: int) -> Change | None:
+        if self._imports_function_or_class(module, name):
+            return None  # `get_df.clear()` of an imported cached function empties a cache
         for node, target, values in mutations(module.tree).get(name, ()):
             if not self.is_module_name(target, module):
                 continue
@@ -113,6 +116,13 @@ class RerunState:
             if source is not None:
                 return Change(name, node, f"is mutated with {source.label}")
         return None
+
+    def _imports_function_or_class(self, module: Module, name: str) -> bool:
+        bindings = module.tree.locals.get(name, [])
+        if not bindings or not all(isinstance(b, (nodes.Import, nodes.ImportFrom)) for b in bindings):
+            return False
+        values = self.inferrer.lookup(module.tree, name)
+        return bool(values) and all(isinstance(v, (Function, ClassObject, CachedCallable)) for v in values)
 
     # -- expressions -------------------------------------------------------------------
     def varying(self, expr: nodes.NodeNG | None, module: Module, depth: int = 0) -> Source | None:

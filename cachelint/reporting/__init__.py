@@ -15,9 +15,18 @@ from typing import Callable, TextIO
 from cachelint import catalog
 from cachelint.findings import Report
 
+COMMAND_CODES = catalog.COMMAND_BY_CODE
+
+
 def rule_info(code: str) -> catalog.Code:
     """The catalogue row of a code (an unknown code gets a row saying so)."""
-    return catalog.BY_CODE.get(code) or catalog.Code(code, "unknown", catalog.ERROR, code)
+    return catalog.BY_CODE.get(code) or COMMAND_CODES.get(code) or catalog.Code(code, "unknown", catalog.ERROR, code)
+
+
+def severity_counts(report: Report) -> tuple[int, int]:
+    """(errors, warnings) among the report's findings."""
+    warnings = sum(1 for f in report.findings if rule_info(f.code).severity == catalog.WARNING)
+    return len(report.findings) - warnings, warnings
 
 
 @dataclass
@@ -28,6 +37,7 @@ class Options:
     color: bool = False
     statistics: bool = False
     show_source: bool = True
+    quiet: bool = False  # the findings only: no summary
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -89,9 +99,13 @@ def renderer(name: str) -> Renderer:
         from cachelint.reporting.sarif import render
     elif name == "github":
         from cachelint.reporting.github import render
+    elif name == "gitlab":
+        from cachelint.reporting.gitlab import render
+    elif name == "junit":
+        from cachelint.reporting.junit import render
     else:
         raise ValueError(f"unknown format {name!r}")
     return render
 
 
-FORMATS = ("text", "concise", "json", "sarif", "github")
+FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "junit")

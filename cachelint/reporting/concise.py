@@ -1,4 +1,7 @@
-"""One line per finding, ``path:line:col: CODE message`` (flake8's default format)."""
+"""One line per finding, ``path:line:col: CODE [severity] message``: flake8's default format
+with the severity after the code, as ruff puts its ``[*]`` there. A flake8 parser
+(``%f:%l:%c: %m``, ``(.+):(\\d+):(\\d+): (\\w+) (.*)``) reads the path, position and code as
+before; the message starts with ``[error]`` or ``[warning]``."""
 
 from __future__ import annotations
 

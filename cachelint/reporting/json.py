@@ -1,13 +1,13 @@
 """``--format json``: the schema is docs/json-schema.json (schema_version 1).
 
     {"schema_version": 1, "tool": {"name": "cachelint", "version": "0.1.0"},
-     "files_checked": 3,
+     "files_checked": 3, "importers_checked": 0,
      "findings": [{"path": "app.py", "code": "STC001", "name": "unhashable-argument",
                    "severity": "error", "confidence": "high", "message": "...",
                    "location": {"line": 10, "column": 13},
                    "end_location": {"line": 10, "column": 25},
                    "fix": null, "related": []}],
-     "counts": {"STC001": 1},
+     "counts": {"STC001": 1}, "severity_counts": {"error": 1, "warning": 0},
      "target": {"streamlit": {"version": "1.25.0", "modelled": "1.25", "source": "pin", ...},
                 "pandas": {...}, "folders": []}}
 
@@ -24,7 +24,7 @@ import json
 from typing import Any, TextIO
 
 from cachelint import __version__
-from cachelint.reporting import Options, counts_by_code, display_path, rule_info
+from cachelint.reporting import Options, counts_by_code, display_path, rule_info, severity_counts
 from cachelint.findings import Report
 
 SCHEMA_VERSION = 1
@@ -49,12 +49,15 @@ def document(report: Report, options: Options) -> dict[str, Any]:
             "related": [{"path": display_path(r.path, options.cwd), "line": r.line, "column": r.col + 1,
                          "message": r.message} for r in finding.related],
         })
+    errors, warnings = severity_counts(report)
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "cachelint", "version": __version__},
         "files_checked": report.files_checked,
+        "importers_checked": len(getattr(report, "importers", ())),
         "findings": findings,
         "counts": counts_by_code(report),
+        "severity_counts": {"error": errors, "warning": warnings},
         "target": target_document(report, options),
     }
 

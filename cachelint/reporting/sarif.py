@@ -17,13 +17,13 @@ import re
 import subprocess
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Iterable, TextIO
 from urllib.parse import quote
 
 from cachelint import __version__
 from cachelint.findings import Finding
 from cachelint import catalog
-from cachelint.reporting import Options, char_offset, line_text, rule_info, utf16_offset
+from cachelint.reporting import COMMAND_CODES, Options, char_offset, line_text, rule_info, utf16_offset
 from cachelint.findings import Report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -36,9 +36,14 @@ def section(doc: str, title: str) -> str:
     return match.group(1).strip() if match else ""
 
 
-def rules() -> list[dict[str, Any]]:
+def rules(extra: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """Every code of the catalogue, then the command's own codes in ``extra`` (STC100).
+
+    No ``helpUri``: SARIF 2.1.0 wants an absolute URI there (the schema's ``"format": "uri"``,
+    spec 3.49.12), and the docs have no public address yet; a relative ``docs/rules.md#...``
+    is not allowed. The whole rule documentation is in ``help`` instead."""
     found = []
-    for code in catalog.CODES:
+    for code in [*catalog.CODES, *(COMMAND_CODES[c] for c in sorted(set(extra)) if c in COMMAND_CODES)]:
         doc = code.documentation
         what = section(doc, "What it does") or code.summary
         found.append({
@@ -119,7 +124,7 @@ def fix_object(finding: Finding, report: Report, artifact: dict[str, Any]) -> di
 
 
 def document(report: Report, options: Options) -> dict[str, Any]:
-    rule_list = rules()
+    rule_list = rules(f.code for f in report.findings if f.code not in catalog.BY_CODE)
     index = {rule["id"]: i for i, rule in enumerate(rule_list)}
     base = source_root(report.root)
     seen: dict[tuple[str, str, str], int] = {}

@@ -69,6 +69,11 @@ class Rule:
     def check_module(self, ctx: ModuleContext) -> Iterator[Finding]:
         return iter(())
 
+    def check_quickly(self, ctx: CachedContext) -> Iterator[Finding]:
+        """What the rule can tell without inference, for a function whose analysis ran past
+        its budget (the engine calls it instead of ``check`` then)."""
+        return iter(())
+
     def report(self, ctx: CachedContext | ModuleContext, node: nodes.NodeNG, message: str,
                confidence: Confidence = Confidence.HIGH, line: int | None = None, col: int | None = None, *,
                fix: Fix | None = None, related: tuple[Related, ...] = (),

@@ -8,6 +8,7 @@ from cachelint.analysis.rerun import RerunState
 from cachelint.findings import Finding
 from cachelint.analysis.context import CachedContext
 from cachelint.rules.base import Example, Rule
+from cachelint.streamlit_model import session
 
 
 class HiddenGlobalInput(Rule):
@@ -96,6 +97,8 @@ class HiddenGlobalInput(Rule):
                 continue
             if not rerun.is_module_name(node, module):
                 continue
+            if any(getattr(v, "qualname", None) in session.PER_SESSION_STATE for v in ctx.inferrer.values(node)):
+                continue  # an alias of st.session_state: per-session state is STC009's business
             change = rerun.change(module, node.name)
             if change is None:
                 continue

@@ -1,11 +1,15 @@
 """Runs that show what a cached body's hidden inputs do (STC009, STC010).
 
-* ``two_sessions``: two users. Session A runs the script with its own session
-  state, query params, ``st.context`` and ``st.user``; then session B (another
-  session id: every ``AppTest`` otherwise shares one) runs it with different
-  ones, on the same caches, as a second user of a server would; then the caches
-  are cleared and B runs again. If B's first run differs from its run with empty
-  caches, B was served a result computed for A.
+* ``two_sessions``: two users. Session A runs the script with its own query
+  params, ``st.context`` and ``st.user``; then session B (another session id: every
+  ``AppTest`` otherwise shares one) runs it with different ones, changes every widget
+  (so that whatever the app keeps in session state from its widgets differs too), and
+  runs again, on the same caches, as a second user of a server would; then the caches
+  are cleared and B runs again. If B's run on the shared caches differs from its run
+  with empty caches, B was served a result computed for A. Session state is never
+  set from outside: what differs between sessions is what really differs between two
+  users (their widgets, URL, browser and login), and a key the app only ever sets to
+  the same value is the same for both, as on a real server.
 * ``changed_widgets``: one user changes every widget. The script runs, every
   widget gets another value, the script reruns (with its caches), then the
   caches are cleared and it runs again with the same widget values. If the two
@@ -83,11 +87,13 @@ def two_sessions(fixture: Fixture, script: Path) -> Comparison:
             first = _run(at_a)
         with session_id("oracle-session-b"):
             at_b = _with_inputs(AppTest.from_file(str(script), default_timeout=TIMEOUT), keys, "b")
+            _run(at_b)
+            widgets = perturb_widgets(at_b)
             shared = _run(at_b)
             clear_caches()
             fresh = _run(at_b)
         clear_caches()
-    changed = [f"session_state/query_params {sorted(keys)}", "st.context", "st.user"]
+    changed = [f"query_params {sorted(keys)}", "st.context", "st.user", *widgets]
     return Comparison(first, shared, fresh, changed)
 
 
@@ -138,7 +144,6 @@ def _short(text: str, limit: int = 160) -> str:
 def _with_inputs(at, keys: set[str], who: str):
     inputs = SESSION_INPUTS[who]
     for key in sorted(keys):
-        at.session_state[key] = inputs["value"]
         at.query_params[key] = inputs["value"]
     at.context = dict(inputs["context"])
     at.user = dict(inputs["user"])

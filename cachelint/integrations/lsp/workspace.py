@@ -3,7 +3,9 @@ editor buffers against the app on disk, under the ``[tool.cachelint]`` of each f
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from cachelint import catalog
@@ -18,11 +20,29 @@ RULES_DOC = Path(__file__).resolve().parents[3] / "docs" / "rules.md"
 
 
 def rule_doc_url(code: str) -> str | None:
-    """Where a rule is documented: its section of docs/rules.md (None: no section)."""
+    """Where a rule is documented: its section of docs/rules.md in a checkout, else of a
+    copy written once (from the catalogue) into the user's cache folder."""
     found = catalog.BY_CODE.get(code)
-    if found is None or not RULES_DOC.is_file():
+    if found is None:
         return None
-    return f"{RULES_DOC.as_uri()}#{found.anchor}"
+    document = RULES_DOC if RULES_DOC.is_file() else _written_reference()
+    return f"{document.as_uri()}#{found.anchor}" if document is not None else None
+
+
+@lru_cache(maxsize=1)
+def _written_reference() -> Path | None:
+    from cachelint import __version__
+    from cachelint.docs import rule_reference
+
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cachelint"
+    path = folder / f"rules-{__version__}.md"
+    try:
+        if not path.is_file():
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(rule_reference(), encoding="utf-8")
+    except OSError:
+        return None
+    return path
 
 
 @dataclass
