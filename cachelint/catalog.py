@@ -137,7 +137,7 @@ CODES: tuple[Code, ...] = (
     Code("STC010", "hidden-global-input", WARNING,
          "Cached function reads a module-level name that changes between reruns"),
     Code("STC011", "removed-cache-api", ERROR,
-         "st.cache / st.experimental_memo / st.experimental_singleton: removed from Streamlit",
+         "st.cache / st.experimental_memo / st.experimental_singleton: removed in the targeted release",
          fix=SOMETIMES, fix_safety=(SAFE,)),
     Code("STC012", "invalid-cache-option", ERROR,
          "Cache decorator option Streamlit rejects or that makes the cache useless",
@@ -145,6 +145,9 @@ CODES: tuple[Code, ...] = (
     Code("STC013", "awaitable-from-sync-cache", ERROR,
          "Cached function returning an awaitable, or async code Streamlit's caches reject"),
     Code("STC014", "failing-hash-func", ERROR, "hash_funcs entry that raises for the type it is keyed on"),
+    Code("STC025", "deprecated-cache-api", WARNING,
+         "st.cache / st.experimental_memo / st.experimental_singleton: works on the targeted release, "
+         "removed in a later one", fix=SOMETIMES, fix_safety=(SAFE,)),
     Code("STC900", "file-not-parsed", ERROR, "File that could not be read or parsed, so it was not checked",
          about_file=True, docs=_FILE_NOT_PARSED_DOCS),
     Code("STC901", "internal-error", ERROR, "Internal error in cachelint: a rule failed on this file",

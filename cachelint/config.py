@@ -4,6 +4,8 @@ The configuration is found by walking up from the checked paths to the first
 ``pyproject.toml`` that has a ``[tool.cachelint]`` table. Paths in it (``exclude``,
 ``per-file-ignores``, ``entry-scripts``) are relative to the folder that holds it.
 A command-line flag replaces the value of the same key; ``--extend-select`` adds.
+The Streamlit release the app is checked against (``target-streamlit``, else the app's
+pin, else the installed Streamlit) is decided by ``cachelint.target``.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -21,6 +23,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 from cachelint import catalog
+from cachelint import target as targets
 
 KNOWN_KEYS = (
     "select", "ignore", "extend-select", "per-file-ignores", "exclude",
@@ -45,6 +48,7 @@ class AnalysisSettings:
     entry_scripts: frozenset[Path] = frozenset()  # files Streamlit runs as __main__
     target_streamlit: str | None = None  # "1.67"; None: the latest model known
     target_pandas: int | None = None  # pandas major version the app runs with (None: unknown)
+    target_origin: str = ""  # why that release, for messages: "your pin in requirements.txt"
     preview: bool = False  # run the preview rules too
     step_budget: int = STEP_BUDGET  # inference steps one cached function may take before STC902
     max_file_bytes: int = 2_000_000  # larger files are skipped with STC902 (generated code)
@@ -69,6 +73,19 @@ class Config:
     fail_on: str = "warning"  # "warning": any finding fails the run; "error": only errors do
     respect_gitignore: bool = True  # folders are listed through git, honouring .gitignore
     force_exclude: bool = False  # ``exclude`` applies to paths named on the command line too
+    target: targets.Target | None = None  # the Streamlit/pandas target and where it came from
+
+    def for_folder(self, folder: Path, resolver: targets.Resolver | None = None) -> Config:
+        """This configuration for the app in ``folder``: the target follows that app's own
+        pin (``cachelint.target``) unless it was given on the command line or in
+        ``[tool.cachelint]``. Returns ``self`` when nothing changes."""
+        if self.target is None:
+            return self
+        resolver = resolver or targets.Resolver(self.target.streamlit)
+        found = resolver.for_folder(folder)
+        if found == self.target:
+            return self
+        return replace(self, settings=_with_target(self.settings, found, self.root), target=found)
 
     def ignored_for(self, relative: str) -> frozenset[str]:
         """Code prefixes ``per-file-ignores`` switches off for a path relative to the root."""
@@ -98,8 +115,8 @@ class Config:
         s = self.settings
         return repr((sorted(s.select) if s.select is not None else None, sorted(s.ignore),
                      sorted(s.hashable_types), sorted(s.unhashable_types),
-                     sorted(str(p) for p in s.entry_scripts), s.target_streamlit, s.target_pandas, s.preview,
-                     s.step_budget))
+                     sorted(str(p) for p in s.entry_scripts), s.target_streamlit, s.target_pandas,
+                     s.target_origin, s.preview, s.step_budget))
 
 
 @dataclass
@@ -210,16 +227,18 @@ def load(start: Path, overrides: Overrides | None = None, config_file: Path | No
     else:
         per_file = _per_file_table(table.get("per-file-ignores"), where)
 
+    explicit, explicit_source = None, targets.COMMAND_LINE
     if overrides.target_streamlit is not None:
-        target = overrides.target_streamlit
+        explicit = overrides.target_streamlit
     elif "target-streamlit" in table:
-        target = table["target-streamlit"]
-        if not isinstance(target, str):
+        explicit, explicit_source = table["target-streamlit"], targets.CONFIG
+        if not isinstance(explicit, str):
             raise ConfigError(f"{where}: 'target-streamlit' must be a string such as \"1.67\"")
-    else:
-        target = installed_streamlit()
-    if target is not None and not VERSION.match(target):
-        raise ConfigError(f"target-streamlit: '{target}' is not a version such as 1.67")
+    if explicit is not None and not VERSION.match(explicit):
+        raise ConfigError(f"target-streamlit: '{explicit}' is not a version such as 1.67")
+    # Else the app's own pin, the installed Streamlit, the latest modelled (cachelint.target).
+    target = targets.resolve(start if start.is_dir() else start.parent, explicit, explicit_source,
+                             source if explicit_source == targets.CONFIG else None)
 
     for key, codes in (("select", select), ("ignore", ignore), ("extend-select", extend),
                        ("extend-ignore", extend_ignore)):
@@ -255,14 +274,18 @@ def load(start: Path, overrides: Overrides | None = None, config_file: Path | No
         hashable_types=frozenset(hashable or []),
         unhashable_types=frozenset(unhashable or []),
         entry_scripts=frozenset(entries),
-        target_streamlit=target,
-        target_pandas=installed_major("pandas"),
         preview=preview,
         step_budget=step_budget,
     )
-    return Config(settings=settings, root=root, source=source, exclude=tuple(exclude or ()),
-                  per_file_ignores=tuple(per_file), select=tuple(sorted(selected)) if selected else None,
-                  ignore=tuple(sorted(set(ignore or []))), **_command_keys(table, overrides, where))
+    return Config(settings=_with_target(settings, target, root), root=root, source=source,
+                  exclude=tuple(exclude or ()), per_file_ignores=tuple(per_file),
+                  select=tuple(sorted(selected)) if selected else None, ignore=tuple(sorted(set(ignore or []))),
+                  target=target, **_command_keys(table, overrides, where))
+
+
+def _with_target(settings: AnalysisSettings, target: targets.Target, root: Path) -> AnalysisSettings:
+    return replace(settings, target_streamlit=target.streamlit.version, target_pandas=target.pandas_major,
+                   target_origin=target.origin(root))
 
 
 def _command_keys(table: dict[str, Any], overrides: Overrides, where: str) -> dict[str, Any]:
@@ -285,23 +308,7 @@ def _command_keys(table: dict[str, Any], overrides: Overrides, where: str) -> di
 
 def installed_streamlit() -> str | None:
     """The Streamlit version installed next to cachelint, if any (else the latest model)."""
-    from importlib import metadata
-
-    try:
-        return metadata.version("streamlit")
-    except metadata.PackageNotFoundError:
-        return None
-
-
-def installed_major(distribution: str) -> int | None:
-    """Major version of an installed distribution, from its metadata; None if absent."""
-    from importlib import metadata
-
-    try:
-        head = metadata.version(distribution).split(".")[0]
-    except (metadata.PackageNotFoundError, ValueError):
-        return None
-    return int(head) if head.isdigit() else None
+    return targets.installed_version("streamlit")
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

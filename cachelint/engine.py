@@ -41,7 +41,7 @@ class Engine:
         self.settings = settings
         self.rules = rules_for(settings.select, settings.ignore, settings.preview)
         self.project = project or Project(frozenset(p.resolve() for p in settings.entry_scripts))
-        self.model = model_for(settings.target_streamlit, settings.target_pandas)
+        self.model = model_for(settings.target_streamlit, settings.target_pandas, settings.target_origin)
         self.analysis = self.new_analysis()
 
     def new_analysis(self) -> Analysis:

@@ -10,6 +10,7 @@ list of files, so the result is the same for any number of workers, and it is so
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import re
 import sys
@@ -29,6 +30,7 @@ from cachelint.noqa import UNUSED_NOQA, Noqa
 from cachelint.result_cache import ResultCache
 from cachelint.service import Service
 from cachelint.source import MENTIONS_BYTES, Unreadable, decode
+from cachelint.target import Resolver
 
 PARALLEL_MIN_FILES = 8  # fewer files to analyse than this: no worker processes
 
@@ -64,6 +66,7 @@ def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = 
     files = finder.find(paths)
     layout = Layout()
     cache = ResultCache(config.root, config.cache_token(), layout) if use_cache else None
+    targets = Targets(config, layout)
     causes: dict[Path, list[Path]] = {}  # importer -> the named files it imports
     if importers:
         named = [p for p in (given.resolve() for given in paths) if p in set(files) and p.is_file()]
@@ -91,9 +94,10 @@ def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = 
             status[path] = NOT_STREAMLIT
             continue
         contents[path] = data
+        targets.config_for(path)  # the release this file's app is checked against
         if cache is not None:
             cache.remember(path, data)
-            keys[path] = cache.key(path)
+            keys[path] = targets.key(path, cache.key(path))
             found = cache.get(keys[path], path)
             if found is not None:
                 raw[path] = found
@@ -149,10 +153,10 @@ def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = 
                 shown.extend(unused)
         findings.extend(shown)
     findings.sort()
-    return RunReport(findings, len(files), config.root,
+    return targets.tell(RunReport(findings, len(files), config.root,
                      {f.path: texts[f.path] for f in findings if f.path in texts},
                      analysed=len(misses), cached=hits, notes=config_notes(config), files=files,
-                     importers=sorted(causes), status=status, cache_folder=cache.folder if cache else None)
+                     importers=sorted(causes), status=status, cache_folder=cache.folder if cache else None))
 
 
 # -- findings a named file causes in the files that import it ------------------------------
@@ -240,8 +244,11 @@ def config_notes(config: Config) -> list[str]:
     (and where that choice came from) belongs here."""
     notes = [f"configuration: {config.source}" if config.source else
              f"configuration: none found (defaults; project root {config.root})"]
-    target = config.settings.target_streamlit
-    notes.append(f"Streamlit target: {target}" if target else "Streamlit target: the latest version cachelint knows")
+    if config.target is not None:  # the release, from which file and line, how a range was read
+        notes += config.target.describe(config.root)
+    else:
+        target = config.settings.target_streamlit
+        notes.append(f"Streamlit target: {target}" if target else "Streamlit target: the latest version cachelint knows")
     return notes
 
 
@@ -256,13 +263,51 @@ def _read(path: str | Path) -> bytes | None:
 def run_text(path: Path, text: str, config: Config, unused_noqa: bool = False) -> RunReport:
     """Check text that is not on disk (stdin) as if it were the file ``path``."""
     path = path.resolve()
-    service = Service(config)
+    targets = Targets(config, Layout())
+    service = Service(targets.config_for(path))
     found = service.analyse(path, text)
     findings = service.shown(path, found, text)
     if unused_noqa:
         findings += unused_noqa_findings(path, text, found, config)
-    return RunReport(sorted(findings), 1, config.root, {path: text}, analysed=1, notes=config_notes(config),
-                     files=[path], status={path: ANALYSED})
+    return targets.tell(RunReport(sorted(findings), 1, config.root, {path: text}, analysed=1,
+                                  notes=config_notes(config), files=[path], status={path: ANALYSED}))
+
+
+class Targets:
+    """The Streamlit release each app folder is checked against (``cachelint.target``):
+    each unit of work is one app folder, with that app's own pin. Gives the result cache
+    key of a file its target, and tells the report (``-v``, JSON) which targets were used."""
+
+    def __init__(self, config: Config, layout: Layout):
+        self.config = config
+        self.layout = layout
+        self.resolver = Resolver(config.target.streamlit) if config.target is not None else None
+        self.used: dict[Path, Config] = {}  # app folder -> its configuration
+
+    def config_for(self, path: Path) -> Config:
+        folder = Path(self.layout.app_root(str(path)))
+        found = self.used.get(folder)
+        if found is None:
+            found = self.used[folder] = self.config.for_folder(folder, self.resolver)
+        return found
+
+    def key(self, path: Path, key: str) -> str:
+        """The result cache key of ``path``, with the target of its app folder in it."""
+        own = self.config_for(path)
+        if own is self.config:
+            return key
+        return hashlib.sha256(f"{key}\0{own.cache_token()}".encode("utf-8", "surrogateescape")).hexdigest()
+
+    def tell(self, report: Report) -> Report:
+        """``report.target`` (the run's), ``report.folder_targets`` (app folders with another
+        one), and the ``-v`` notes of those folders (the run's own are in ``config_notes``)."""
+        report.target = self.config.target
+        report.folder_targets = {folder: own.target for folder, own in sorted(self.used.items())
+                                 if own is not self.config and own.target is not None}
+        for folder, target in report.folder_targets.items():
+            where = relative_posix(folder, self.config.root)
+            report.notes.extend(f"{where}: {line}" for line in target.describe(self.config.root))
+        return report
 
 
 def _text(data: bytes) -> str:
@@ -306,7 +351,9 @@ def _tune_gc() -> None:
 
 
 def _check_unit(config: Config, paths: list[Path]) -> list[tuple[Path, list[Finding]]]:
-    service = Service(config)  # a fresh engine per unit: the result depends only on the unit
+    # A fresh engine per unit (the result depends only on the unit), for the release the
+    # unit's app folder targets (its own pin: cachelint.target).
+    service = Service(Targets(config, Layout()).config_for(paths[0]))
     return [(path, service.analyse(path)) for path in paths]
 
 

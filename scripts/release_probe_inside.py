@@ -377,6 +377,7 @@ VALUE_CASES = {
         ("max_size.10MB", "max_size='10MB'"), ("max_size.1024", "max_size=1024"), ("max_size.0", "max_size=0"),
         ("max_size.10 megs", "max_size='10 megs'"),
         ("hash_funcs.list", "hash_funcs=[]"),
+        ("refresh_mode.background_persist", "refresh_mode='background', ttl=60, persist='disk'"),
     ],
     "resource": [
         ("max_entries.0", "max_entries=0"), ("max_entries.-1", "max_entries=-1"),
@@ -751,8 +752,11 @@ def probe_behaviour(st) -> dict:
 
     # async def cached functions, and a plain def that returns a coroutine.
     for api_name in ("cache_data", "cache_resource"):
-        for label, body in (("async_def", "async def f(x):\n    return x * 2\n"),
-                            ("coroutine_returned", "async def _c(x):\n    return x * 2\ndef f(x):\n    return _c(x)\n")):
+        for label, body, kw in (
+                ("async_def", "async def f(x):\n    return x * 2\n", ""),
+                ("coroutine_returned", "async def _c(x):\n    return x * 2\ndef f(x):\n    return _c(x)\n", ""),
+                ("async_generator", "async def f(x):\n    yield x * 2\n", ""),
+                ("async_def_background", "async def f(x):\n    return x * 2\n", "refresh_mode='background', ttl=60")):
             script = write_script(f"""
                 import asyncio, inspect
                 async def _await(a):
@@ -761,7 +765,7 @@ def probe_behaviour(st) -> dict:
                 try:
                     ns = {{}}
                     exec({body!r}, ns)
-                    f = st.{api_name}(ns["f"])
+                    f = st.{api_name}({kw})(ns["f"])
                     steps.append("decorate=ok")
                 except BaseException as exc:
                     steps.append("decorate=raises:" + type(exc).__name__)

@@ -1,6 +1,6 @@
-"""The cache-options tables (cachelint/streamlit_model/cache_options.py) say what the
-installed Streamlit does: its decorator signatures, the values it accepts, its
-byte-size parser and the APIs it removed."""
+"""The cache-options table of the latest release (built from the measured data by
+cachelint/streamlit_model/from_facts.py) says what the installed Streamlit does: its
+decorator signatures, the values it accepts, its byte-size parser and the APIs it removed."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import logging
 import pytest
 
 from cachelint.rules.stc012_invalid_cache_option import _max_size_problem
-from cachelint.streamlit_model.cache_options import LATEST, NEW_NAMES, REMOVED_APIS, REMOVED_KEYWORDS, api_for
+from cachelint.streamlit_model.cache_options import NEW_NAMES, REMOVED_APIS, REMOVED_KEYWORDS, api_for
+
+LATEST = api_for(None)  # built from the measured data of the latest release
 
 st = pytest.importorskip("streamlit")
 logging.getLogger("streamlit").setLevel(logging.CRITICAL)

@@ -35,6 +35,27 @@ def copy_checkout(target: Path) -> None:
             shutil.copy2(REPO / name, target / name)
 
 
+def hooks_repository(tmp_path: Path) -> Path:
+    """This checkout as a git repository of hooks, for ``pre-commit try-repo``."""
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    copy_checkout(hooks)
+    git(hooks, "init", "-q")
+    git(hooks, "add", "-A")
+    git(hooks, "-c", "commit.gpgsign=false", "commit", "-q", "-m", "checkout")
+    return hooks
+
+
+def try_repo(hooks: Path, app: Path, env: dict[str, str]) -> subprocess.Popen:
+    """``pre-commit try-repo`` of the cachelint hook on ``app``, in its own pre-commit home
+    (each run installs the hook into a fresh virtualenv: start them together)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(hooks), "cachelint", "--verbose"],
+        cwd=app, env=dict(env, PRE_COMMIT_HOME=str(app.parent / f"home-{app.name}")),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+
+
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     env = dict(os.environ)
@@ -59,12 +80,7 @@ def test_hooks_file_declares_both_hooks() -> None:
 
 def test_pre_commit_hook_fails_on_bad_app_then_passes(tmp_path: Path, env: dict[str, str]) -> None:
     pytest.importorskip("pre_commit")
-    hooks = tmp_path / "hooks"
-    hooks.mkdir()
-    copy_checkout(hooks)
-    git(hooks, "init", "-q")
-    git(hooks, "add", "-A")
-    git(hooks, "-c", "commit.gpgsign=false", "commit", "-q", "-m", "checkout")
+    hooks = hooks_repository(tmp_path)
 
     bad = tmp_path / "bad"
     bad.mkdir()
@@ -78,19 +94,43 @@ def test_pre_commit_hook_fails_on_bad_app_then_passes(tmp_path: Path, env: dict[
     (fixed / "streamlit_app.py").write_text(FIXED_APP)
     git(fixed, "add", "streamlit_app.py")
 
-    def try_repo(app: Path) -> subprocess.Popen:
-        return subprocess.Popen(
-            [sys.executable, "-m", "pre_commit", "try-repo", str(hooks), "cachelint", "--verbose"],
-            cwd=app, env=dict(env, PRE_COMMIT_HOME=str(app.parent / f"home-{app.name}")),
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )
-
-    runs = [try_repo(bad), try_repo(fixed)]
+    runs = [try_repo(hooks, bad, env), try_repo(hooks, fixed, env)]
     (failed_out, _), (passed_out, _) = (run.communicate(timeout=300) for run in runs)
     assert runs[0].returncode == 1, failed_out
     assert "streamlit_app.py:10:13: STC001 [error] argument 'model' of cached 'predict'" in failed_out
     assert runs[1].returncode == 0, passed_out
     assert "STC001" not in passed_out
+
+
+def test_pre_commit_reads_the_pin_of_the_app(tmp_path: Path, env: dict[str, str]) -> None:
+    """The hook's environment has no Streamlit: the app's requirements.txt decides. Pinned
+    to 1.25, the legacy decorators are deprecation warnings (STC025); with the target set
+    to 1.67 in [tool.cachelint] they are the errors that kill the app there (STC011)."""
+    pytest.importorskip("pre_commit")
+    from test_versions import LEGACY_APP
+
+    hooks = hooks_repository(tmp_path)
+
+    pinned = tmp_path / "pinned"
+    pinned.mkdir()
+    (pinned / "streamlit_app.py").write_text(LEGACY_APP)
+    (pinned / "requirements.txt").write_text("streamlit==1.25.0\n")
+    git(pinned, "init", "-q")
+    git(pinned, "add", "streamlit_app.py", "requirements.txt")
+    upgrade = tmp_path / "upgrade"
+    shutil.copytree(pinned, upgrade)
+    (upgrade / "pyproject.toml").write_text('[tool.cachelint]\ntarget-streamlit = "1.67"\n')
+    git(upgrade, "add", "pyproject.toml")
+
+    runs = [try_repo(hooks, pinned, env), try_repo(hooks, upgrade, env)]
+    (pinned_out, _), (upgrade_out, _) = (run.communicate(timeout=300) for run in runs)
+    assert runs[0].returncode == 1, pinned_out
+    assert "streamlit_app.py:4:2: STC025" in pinned_out and "streamlit_app.py:9:2: STC025" in pinned_out
+    assert "'st.cache' works on Streamlit 1.25 (your pin in requirements.txt)" in pinned_out
+    assert "STC011" not in pinned_out
+    assert runs[1].returncode == 1, upgrade_out
+    assert "streamlit_app.py:4:2: STC011" in upgrade_out and "streamlit_app.py:9:2: STC011" in upgrade_out
+    assert "'st.experimental_memo' raises AttributeError on Streamlit 1.67" in upgrade_out
 
 
 HELPERS = '''\
@@ -120,12 +160,7 @@ def test_pre_commit_reports_what_a_staged_file_breaks_in_an_unstaged_one(tmp_pat
     """Only helpers.py is staged (``_thing`` renamed ``thing``); the page that passes a
     Thing() is not: the hook still fails, at the page's call, as the app would raise."""
     pytest.importorskip("pre_commit")
-    hooks = tmp_path / "hooks"
-    hooks.mkdir()
-    copy_checkout(hooks)
-    git(hooks, "init", "-q")
-    git(hooks, "add", "-A")
-    git(hooks, "-c", "commit.gpgsign=false", "commit", "-q", "-m", "checkout")
+    hooks = hooks_repository(tmp_path)
     rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hooks, check=True, capture_output=True,
                          text=True).stdout.strip()
 

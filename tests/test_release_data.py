@@ -1,6 +1,6 @@
 """The measured per-release data (cachelint/streamlit_model/releases/) is well formed,
-the loader answers for every release, and the 1.67 facts agree with the hand-written
-1.67 tables in cachelint/streamlit_model/.
+the loader answers for every release, the model of every release follows its facts,
+and the hasher table of every release gives the verdict the release's own hasher gave.
 
 The data itself comes from scripts/probe_releases.py (never run by the suite)."""
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from cachelint.streamlit_model import awaitables, cache_options, hashing, releases
+from cachelint.streamlit_model import cache_options, from_facts, hashing, model_for, releases, widgets
 from cachelint.streamlit_model.releases import docs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -147,22 +147,112 @@ def test_milestones() -> None:
     assert docs.milestones(entries)["changed"] == "1.40"
 
 
-# --- 1.67: the measured facts agree with the hand-written tables ----------------------
+# --- the model of every release, built from the data ------------------------------------
+#
+# cachelint/streamlit_model/from_facts.py turns the facts into model fields. These tests
+# reload the facts independently and check the model of every release against them, and
+# check the latest model against the hand-written 1.67 hasher table and against the
+# installed Streamlit (tests/test_cache_options_model.py).
+
+MINORS = releases.releases()
 
 
-def test_last_release_is_the_one_the_hand_tables_model() -> None:
-    assert LAST == cache_options.LATEST.streamlit == hashing.LATEST.streamlit
+@pytest.mark.parametrize("minor", MINORS)
+def test_model_of_every_release_follows_its_facts(minor: str) -> None:
+    facts = releases.facts_at(minor)
+    model = model_for(minor)
+    assert model.release == minor and model.api.streamlit == minor and model.hasher.streamlit == minor
+    for kind, api in cache_options.NEW_NAMES.items():
+        signature = set(facts[f"option.{api}.signature"])
+        assert set(model.api.options[kind]) == signature
+        accepted = {fact.rsplit(".", 1)[1] for fact, value in facts.items()
+                    if fact.startswith(f"option.{api}.") and value == "accepted"}
+        assert accepted == signature, "every option of the signature is accepted by a real decoration"
+        for option in ("scope", "refresh_mode"):
+            values = model.api.scopes if option == "scope" else model.api.refresh_modes
+            if option in signature:
+                assert values and all(facts[f"value.{api}.{option}.{v}"] == "accepted" for v in values)
+            else:
+                assert values == ()
+        assert model.api.ttl_strings == (facts[f"value.{api}.ttl.str_1h"] == "accepted")
+        stage = "call" if facts[f"value.{api}.ttl.str_garbage"].startswith("rejected-at-call") else "decoration"
+        assert model.api.ttl_error_stage[kind] == stage
+    if model.api.ttl_strings:
+        assert facts["value.cache_data.ttl.str_garbage"].endswith(":" + model.api.errors["ttl"])
+    assert facts["value.cache_data.persist.memory"].endswith(":" + model.api.errors["persist"])
+    if model.api.scopes:
+        assert facts["value.cache_data.scope.user"].endswith(":" + model.api.errors["scope"])
+    # Legacy APIs: works / deprecated / raises, from the access, clear and import facts.
+    for name, status in model.legacy.items():
+        value = facts[f"api.{name}"]
+        assert (status.access is None) == (value in ("works", "deprecated")), name
+        assert status.deprecated == (value == "deprecated")
+        if status.access:
+            assert value == f"absent:{status.access}"
+        assert (status.from_import is None) == (facts[f"api.{name}.from_import"] == "works")
+        assert status.removed_in and releases.fact_at(f"api.{name}", status.removed_in).startswith("absent")
+    # Async: a case fails exactly where the measured behaviour raises (or hands back a spent generator).
+    for case in ("async_def", "coroutine_returned", "async_generator"):
+        for kind, api in cache_options.NEW_NAMES.items():
+            value = facts[f"behaviour.{case}_{api}"]
+            works = "first=awaitable->2; second=awaitable->2" in value
+            assert (model.async_support.failure(case, kind) is None) == works, (case, kind, value)
+    assert model.async_support.async_def_supported == ("second=awaitable->2" in facts["behaviour.async_def_cache_data"])
+    # Widgets: the era of the measured checkbox run.
+    widget = facts["behaviour.widget_in_cache_data"]
+    assert facts["behaviour.widget_in_cache_resource"] == widget, "one widget model serves both caches"
+    behaviour = model.widgets
+    assert (behaviour.outcome == widgets.RAISES) == ("call=raises:" in widget)
+    if behaviour.warning:
+        assert f"warning:{behaviour.warning}" in widget
+    allow = facts["behaviour.widget_in_cache_data.allow_widgets"]
+    assert (behaviour.allow_widgets == "rejected") == ("decoration-raises:TypeError" in allow)
+    assert (behaviour.allow_widgets == "honoured") == ("warning:" not in allow and "decoration-raises" not in allow)
+    # Hasher: the gated steps follow the facts of the values that reach them.
+    steps = {step.what: step for step in model.hasher.steps}
+    assert ("a hash_funcs entry for the exact type" in steps) == (facts["hash.hash_funcs"] == "accepted")
+    latest = {step.what: step for step in hashing.LATEST.steps}
+    for what, fact in from_facts.MEASURED_STEPS.items():
+        expected = latest[what].outcome if facts[fact] == "hashable" else hashing.UNHASHABLE
+        assert steps[what].outcome == expected, (what, facts[fact])
 
 
-@pytest.mark.parametrize("kind", ["data", "resource"])
-def test_accepted_options_agree(kind: str) -> None:
-    api = cache_options.NEW_NAMES[kind]
-    accepted = {fact.rsplit(".", 1)[1] for fact, value in AT_LAST.items()
-                if fact.startswith(f"option.{api}.") and value == "accepted"}
-    assert accepted == set(cache_options.LATEST.options[kind])
-    assert set(AT_LAST[f"option.{api}.signature"]) == set(cache_options.LATEST.options[kind])
-    for keyword in cache_options.REMOVED_KEYWORDS:
-        assert AT_LAST[f"option.{api}.{keyword}"] == "absent", keyword
+def test_headline_releases() -> None:
+    """The facts the README and the rule docs quote."""
+    assert model_for("1.61").legacy["cache"].access is None and model_for("1.62").legacy["cache"].access
+    assert model_for("1.36").legacy["experimental_memo"].access is None
+    assert model_for("1.37").legacy["experimental_memo"].access == "AttributeError"
+    assert not model_for("1.22").api.ttl_strings and model_for("1.23").api.ttl_strings
+    assert "hash_funcs" not in model_for("1.23").api.options["data"]
+    assert "hash_funcs" in model_for("1.24").api.options["data"]
+    assert model_for("1.52").api.scopes == () and model_for("1.53").api.scopes == ("global", "session")
+    assert model_for("1.60").api.refresh_modes == () and model_for("1.61").api.refresh_modes
+    assert "max_size" in model_for("1.67").api.options["data"] and "max_size" not in model_for("1.66").api.options["data"]
+    assert "experimental_allow_widgets" in model_for("1.48").api.options["data"]
+    assert "experimental_allow_widgets" not in model_for("1.49").api.options["data"]
+    assert model_for("1.63").async_support.async_def_from == "1.64"
+    assert not model_for("1.63").async_support.async_def_supported and model_for("1.64").async_support.async_def_supported
+    eras = {minor: model_for(minor).widgets.outcome for minor in ("1.22", "1.23", "1.31", "1.32", "1.34", "1.38")}
+    assert eras == {"1.22": widgets.RAISES, "1.23": widgets.WARNS_REPLAYED, "1.31": widgets.WARNS_REPLAYED,
+                    "1.32": widgets.RAISES, "1.34": widgets.WARNS_NOT_REPLAYED, "1.38": widgets.WARNS_REPLAYED}
+
+
+def test_option_history() -> None:
+    api = model_for("1.40").api
+    assert api.added_in("data", "scope") == "1.53" and api.added_in("resource", "on_release") == "1.53"
+    assert api.added_in("data", "ttl") is None  # there already
+    assert api.removed_in("data", "experimental_allow_widgets") == "1.49"
+
+
+def test_models_are_built_once() -> None:
+    assert model_for("1.25.0") is model_for("1.25.0")
+    assert model_for("1.25.0").api is model_for("1.25.1").api is model_for("1.25").api
+    assert model_for("1.12").release == MINORS[0] and model_for("9.0").release == LAST
+
+
+def test_last_release_is_the_one_the_hand_hasher_table_models() -> None:
+    assert LAST == hashing.LATEST.streamlit
+    assert model_for(LAST).hasher.steps == hashing.LATEST.steps
 
 
 @pytest.mark.parametrize("qualname", sorted(cache_options.REMOVED_APIS))
@@ -170,79 +260,121 @@ def test_removed_apis_agree(qualname: str) -> None:
     api = cache_options.REMOVED_APIS[qualname]
     assert AT_LAST[f"api.{api.name}"] == "absent:AttributeError"
     assert AT_LAST[f"api.{api.name}.from_import"] == "raises:ImportError"
-    # The hand table lists the API's keyword options; the probe measured its signature on
-    # every release that still had it. Where they differ, the difference is spelled out
-    # below (for the lead to fix in cache_options.py, then to delete here).
+    # The options the migration drops or keeps: the API's signature on the last release that had it.
     signatures = [set(value) for _, value in releases.timeline(f"option.{api.name}.signature")
                   if isinstance(value, tuple)]
-    measured_last = signatures[-1]
-    measured_only, hand_only = KNOWN_TABLE_DIFFERENCES.get(api.name, (set(), set()))
-    assert measured_last - api.options == measured_only
-    assert api.options - measured_last == hand_only
+    assert api.options == signatures[-1]
 
 
-# api -> (accepted by its last release but missing from REMOVED_APIS[...].options,
-#         in REMOVED_APIS[...].options but accepted by no release from 1.18 on).
-KNOWN_TABLE_DIFFERENCES = {
-    "experimental_memo": ({"hash_funcs"}, {"suppress_st_warning"}),
-    "experimental_singleton": ({"hash_funcs", "max_entries", "ttl", "validate"}, {"suppress_st_warning"}),
-}
-
-
-def test_option_values_agree() -> None:
-    model = cache_options.LATEST
+def test_latest_option_values() -> None:
+    model = model_for(LAST).api
     for value in model.persist_values:
         assert AT_LAST[f"value.cache_data.persist.{value}"] == "accepted", value
     for rejected in ("memory", "Disk", "1"):
         assert AT_LAST[f"value.cache_data.persist.{rejected}"].startswith("rejected"), rejected
     for api in ("cache_data", "cache_resource"):
-        for scope in model.scopes:
-            assert AT_LAST[f"value.{api}.scope.{scope}"] == "accepted"
-        for mode in model.refresh_modes:
-            assert AT_LAST[f"value.{api}.refresh_mode.{mode}"] == "accepted"
         assert AT_LAST[f"value.{api}.max_entries.0"].startswith("rejected-at-call")
     assert AT_LAST["ttl.string_parser"] == "pandas.Timedelta"
     assert AT_LAST["ttl.seconds.3600"] == pytest.approx(3.6e-6)
     assert AT_LAST["ttl.seconds.5 mins"].startswith("rejected")
+    for key, error in model.errors.items():
+        assert error.startswith("Streamlit"), (key, error)
 
 
-def _hasher_cases() -> dict[str, bool]:
-    tree = ast.parse((ROOT / "tests" / "test_hasher_model.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "CASES":
-            return {name: hashable for name, (_source, hashable) in ast.literal_eval(node.value).items()}
-    raise AssertionError("no CASES in tests/test_hasher_model.py")
+def _hasher_cases() -> dict[str, tuple[str, bool | None]]:
+    """name -> (source binding VALUE, hashable on 1.67 or None): the hasher test's CASES and
+    the probe's EXTRA_HASH_CASES, read with ast."""
+    cases: dict[str, tuple[str, bool | None]] = {}
+    for path, name in ((ROOT / "tests" / "test_hasher_model.py", "CASES"),
+                       (ROOT / "scripts" / "release_probe_inside.py", "EXTRA_HASH_CASES")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            target = node.target if isinstance(node, ast.AnnAssign) else (
+                node.targets[0] if isinstance(node, ast.Assign) else None)
+            if isinstance(target, ast.Name) and target.id == name:
+                for key, value in ast.literal_eval(node.value).items():
+                    cases.setdefault(key, value if isinstance(value, tuple) else (value, None))
+    assert cases
+    return cases
 
 
-@pytest.mark.parametrize("name,hashable", sorted(_hasher_cases().items()))
-def test_hasher_outcomes_agree(name: str, hashable: bool) -> None:
-    assert AT_LAST[f"hash.{name}"] == ("hashable" if hashable else "unhashable")
+HASHER_CASES = _hasher_cases()
 
 
-def test_hasher_steps_agree() -> None:
-    steps = {step.what for step in hashing.LATEST.steps}
-    # Steps of the 1.67 table whose presence the probe measures with a value of that kind.
-    for step, case in (("a pydantic model", "pydantic_model"), ("uuid.UUID", "uuid"),
-                       ("bytearray", "bytearray"), ("a mock, hashed by id", "mock"),
-                       ("an Enum member", "enum_member"), ("a dataclass instance", "dataclass_fields"),
-                       ("a numpy ufunc", "numpy_ufunc"), ("a PIL image", "pil_image")):
-        assert step in steps
-        assert AT_LAST[f"hash.{case}"] == "hashable", case
-    # hash_funcs: matched on the exact type; bytes and bytearray are hashed before them.
-    assert AT_LAST["hash.hash_funcs.exact_type_object"] == "used"
-    assert AT_LAST["hash.hash_funcs.exact_type_name"] == "used"
-    assert AT_LAST["hash.hash_funcs.base_class_key"] == "raises:UnhashableParamError"
-    assert AT_LAST["hash.hash_funcs.bytes_key"] == "not-used"
-    assert AT_LAST["hash.hash_funcs.bytearray_key"] == "not-used"
+@pytest.mark.parametrize("name,case", sorted((n, c) for n, c in HASHER_CASES.items() if c[1] is not None))
+def test_hasher_outcomes_agree(name: str, case: tuple[str, bool]) -> None:
+    assert AT_LAST[f"hash.{name}"] == ("hashable" if case[1] else "unhashable")
 
 
-def test_async_and_widget_behaviour_agree() -> None:
-    support = awaitables.LATEST
-    assert support.async_def_supported
-    assert "first=awaitable->2; second=awaitable->2" in AT_LAST["behaviour.async_def_cache_data"]
-    assert f"raises:{support.sync_awaitable_error}" in AT_LAST["behaviour.coroutine_returned_cache_data"]
-    for api in ("cache_data", "cache_resource"):
-        assert "warning:CachedWidgetWarning" in AT_LAST[f"behaviour.widget_in_{api}"]
-        assert "decoration-raises:TypeError" in AT_LAST[f"behaviour.widget_in_{api}.allow_widgets"]
-    assert AT_LAST["behaviour.scope_session.cache_data"].startswith("isolated per session")
-    assert AT_LAST["behaviour.scope_session_persist_disk.cache_data"].startswith("shared across sessions")
+def _distinct_hashers() -> dict[tuple, list[str]]:
+    found: dict[tuple, list[str]] = {}
+    for minor in MINORS:
+        found.setdefault(model_for(minor).hasher.steps, []).append(minor)
+    return found
+
+
+@pytest.mark.parametrize("minors", list(_distinct_hashers().values()), ids=lambda m: f"{m[0]}-{m[-1]}")
+def test_hasher_table_of_each_release_agrees_with_the_release(minors: list[str], tmp_path: Path) -> None:
+    """Every value kind the probe hashed, judged by the hasher table of each release
+    (releases sharing a table are judged once): where cachelint gives a verdict, it is the
+    one the release's own update_hash gave (``error:TypeError`` counts as unhashable)."""
+    from astroid import nodes
+
+    from cachelint.analysis.hashability import UNKNOWN, Hashability
+    from cachelint.engine import Engine
+
+    hasher = model_for(minors[0]).hasher
+    judged, wrong = 0, []
+    for name, (source, _) in sorted(HASHER_CASES.items()):
+        path = tmp_path / f"case_{name}.py"
+        path.write_text("import streamlit as st\n" + source + "\n", encoding="utf-8")
+        engine = Engine()
+        module = engine.project.module(path.resolve())
+        assign = [n for n in module.tree.body if isinstance(n, nodes.Assign)
+                  and n.targets[0].as_string() == "VALUE"][-1]
+        hashability = Hashability(engine.analysis.inferrer, hasher)
+        outcomes = {hashability.verdict(v).outcome for v in engine.analysis.inferrer.values(assign.value)}
+        if not outcomes or UNKNOWN in outcomes:
+            continue
+        judged += 1
+        for minor in minors:
+            measured = releases.fact_at(f"hash.{name}", minor)
+            expected = hashing.HASHABLE if measured == "hashable" else hashing.UNHASHABLE
+            if outcomes != {expected}:
+                wrong.append((name, minor, measured, sorted(outcomes)))
+    assert judged >= 60
+    assert wrong == [], "\n".join(map(str, wrong))
+
+
+def test_the_model_reads_exactly_the_facts_the_docs_list() -> None:
+    """``from_facts.RULE_FACTS`` (the "Facts the rules use" table) is what ``build`` reads."""
+    read: set[str] = set()
+
+    class Recording(dict):
+        def __getitem__(self, key):
+            read.add(key)
+            return super().__getitem__(key)
+
+    for minor in MINORS:
+        facts = Recording(releases.facts_at(minor))
+        for part in (from_facts.hasher, from_facts.api, from_facts.legacy, from_facts.async_support,
+                     from_facts.widget_behaviour):
+            part(minor, facts)
+    read |= {f"option.{cache_options.NEW_NAMES[kind]}.{option}" for kind, option in from_facts.option_history()}
+    patterns = from_facts.RULE_FACTS
+    unlisted = sorted(fact for fact in read if not any(from_facts.fact_matches(p, fact) for p in patterns))
+    assert unlisted == [], "facts the model reads but RULE_FACTS does not list"
+    unused = [p for p in patterns if not any(from_facts.fact_matches(p, fact) for fact in read)]
+    assert unused == [], "RULE_FACTS rows the model never reads"
+
+
+def test_agreement_with_every_release_is_stored_and_high() -> None:
+    """scripts/agreement.py --write stored, for every modelled release, how often cachelint's
+    findings on the generated apps agree with what the release did: 98% or more."""
+    stored = _json("agreement.json")
+    assert list(stored["releases"]) == MINORS
+    for minor, row in stored["releases"].items():
+        assert row["version"] == PROBED[minor]["version"], minor
+        assert row["apps"] + row["unmeasured"] == stored["apps"] and row["unmeasured"] <= 2, minor
+        assert row["rate"] >= 0.98, (minor, row["disagreements"])
+        assert row["agree"] == sum(agree for agree, _ in row["families"].values())

@@ -24,6 +24,8 @@ from cachelint.service import Service
 from expectations import EXPECT, ITEM
 
 PYTHON_BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
+# A docs example written for another release says so as its pin: "# requirements.txt: streamlit==1.25.0".
+DOCS_PIN = re.compile(r"#\s*requirements\.txt:\s*streamlit==([0-9.]+)")
 MARKER = re.compile(r"[ \t]*#\s*expect:[^\r\n]*")  # the markers stay in the fixed text
 
 
@@ -89,8 +91,10 @@ def _docs_blocks(rule: Rule, section: str) -> list[str]:
     return PYTHON_BLOCK.findall(match.group(1))
 
 
-def _as_app(block: str) -> str:
-    return block if "import streamlit" in block else "import streamlit as st\n" + block
+def _as_app(block: str) -> Example:
+    pin = DOCS_PIN.search(block)
+    return Example(block if "import streamlit" in block else "import streamlit as st\n" + block,
+                   target_streamlit=pin.group(1) if pin else None)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
@@ -98,10 +102,10 @@ def test_docs_example_is_reported_and_its_fix_is_not(rule: Rule, tmp_path: Path)
     bad, good = _docs_blocks(rule, "Example"), _docs_blocks(rule, "Use instead")
     assert bad, f"{rule.code}: '## Example' has a python block"
     for block in bad:
-        _, found = _run(Example(_as_app(block)), rule.code, tmp_path)
+        _, found = _run(_as_app(block), rule.code, tmp_path)
         assert found, f"{rule.code}: the docs example is not reported:\n{block}"
     for block in good:
-        _, found = _run(Example(_as_app(block)), rule.code, tmp_path)
+        _, found = _run(_as_app(block), rule.code, tmp_path)
         assert found == [], f"{rule.code}: the docs' fix is reported:\n{block}"
 
 

@@ -29,6 +29,9 @@ from cachelint.streamlit_model.hashing import HasherModel
 UNKNOWN = "unknown"
 MAX_DEPTH = 8
 DATACLASS_DECORATORS = frozenset({"dataclasses.dataclass", "pydantic.dataclasses.dataclass"})
+# What makes a pydantic model write its fields its own way (not judged).
+_CUSTOM_SERIALIZERS = ("field_serializer", "model_serializer", "json_encoders", "PlainSerializer",
+                       "WrapSerializer", "PlainValidator")
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,8 @@ class Hashability:
                 return self._all(tuple(self._annotated_fields(facts, dataclasses_only=True)), keys, depth, step.what)
             if step.outcome == hashing.PARTIAL:
                 return self._all(value.items, keys, depth, step.what)
+            if step.outcome == hashing.MODEL_JSON:
+                return self._model_json(facts, depth, step.what)
             return Verdict(step.outcome, value if step.outcome == hashing.UNHASHABLE else None, step.what)
         return NOT_KNOWN
 
@@ -150,6 +155,15 @@ class Hashability:
             why = "object.__reduce__ (copyreg._reconstructor)" if ref.qualname == "builtins.object" else ref.qualname
             return Verdict(outcome, value if outcome == hashing.UNHASHABLE else None, why)
         return NOT_KNOWN
+
+    def _model_json(self, facts: ClassFacts, depth: int, what: str) -> Verdict:
+        """A pydantic model is hashed as its ``model_dump_json()``: a field pydantic cannot
+        write as JSON (an instance of a plain class, allowed by ``arbitrary_types_allowed``)
+        makes it unhashable. hash_funcs do not apply inside; custom serializers are not judged."""
+        for ref in facts.ancestry:
+            if ref.node is not None and any(word in ref.node.as_string() for word in _CUSTOM_SERIALIZERS):
+                return NOT_KNOWN
+        return self._all(tuple(self._annotated_fields(facts)), HashFuncsKeys(), depth, what)
 
     def _all(self, items: tuple, keys: HashFuncsKeys, depth: int, what: str) -> Verdict:
         unknown = False

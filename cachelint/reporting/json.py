@@ -7,11 +7,15 @@
                    "location": {"line": 10, "column": 13},
                    "end_location": {"line": 10, "column": 25},
                    "fix": null, "related": []}],
-     "counts": {"STC001": 1}, "severity_counts": {"error": 1, "warning": 0}}
+     "counts": {"STC001": 1}, "severity_counts": {"error": 1, "warning": 0},
+     "target": {"streamlit": {"version": "1.25.0", "modelled": "1.25", "source": "pin", ...},
+                "pandas": {...}, "folders": []}}
 
 Lines and columns are 1-based; columns count as flake8's do (UTF-8 bytes of the
 line, from Python's ast); ``end_location`` is just past the end. With
-``--statistics`` the document is a list of {"code", "name", "count"}.
+``--statistics`` the document is a list of {"code", "name", "count"}. ``target`` is the
+Streamlit release the run was checked against and why (``cachelint.target``); app
+folders whose own pin gave another release are listed in ``target.folders``.
 """
 
 from __future__ import annotations
@@ -54,7 +58,19 @@ def document(report: Report, options: Options) -> dict[str, Any]:
         "findings": findings,
         "counts": counts_by_code(report),
         "severity_counts": {"error": errors, "warning": warnings},
+        "target": target_document(report, options),
     }
+
+
+def target_document(report: Report, options: Options) -> dict[str, Any] | None:
+    """The release modelled, where it came from (file, line, the pin as written) and how
+    a range was resolved; the app folders that got another one."""
+    target = getattr(report, "target", None)
+    if target is None:
+        return None
+    folders = [{"folder": display_path(folder, options.cwd), **other.to_json(options.cwd)}
+               for folder, other in getattr(report, "folder_targets", {}).items()]
+    return {**target.to_json(options.cwd), "folders": folders}
 
 
 def fix_document(finding) -> dict[str, Any] | None:

@@ -24,6 +24,13 @@ class UnhashableArgument(Rule):
     connection, a DataFrame subclass... cannot be hashed, so the first call raises
     `UnhashableParamError` and the page shows a traceback.
 
+    ## By release
+    The hasher is the one of the release the app targets (its pin;
+    `cachelint check -v`), as measured on every release: `uuid.UUID` values are
+    unhashable before 1.22, pydantic models before 1.49 (from 1.49 they are hashed
+    as their JSON, so a field pydantic cannot write makes them unhashable),
+    `bytearray` raises `TypeError` before 1.59, and `hash_funcs` exists from 1.24.
+
     ## Example
     ```python
     class Doc:
@@ -74,8 +81,29 @@ class UnhashableArgument(Rule):
 
             st.write(guarded(threading.Lock(), 3))  # expect: STC001
         """),
+        # Streamlit hashes uuid.UUID from 1.22: on 1.21 the call raises UnhashableParamError.
+        Example("""
+            import uuid
+
+            import streamlit as st
+
+
+            @st.cache_data
+            def order(order_id: uuid.UUID) -> str:  # expect: STC001
+                return str(order_id)
+        """, target_streamlit="1.21"),
     )
     VALID = (
+        Example("""
+            import uuid
+
+            import streamlit as st
+
+
+            @st.cache_data
+            def order(order_id: uuid.UUID) -> str:
+                return str(order_id)
+        """, target_streamlit="1.22"),
         Example("""
             from dataclasses import dataclass
 

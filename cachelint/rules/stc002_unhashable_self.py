@@ -22,6 +22,10 @@ class UnhashableSelf(Rule):
     other. A plain class cannot be hashed, so every call raises
     `UnhashableParamError: Cannot hash argument 'self'`.
 
+    ## By release
+    `self` goes through the hasher of the release the app targets: a pydantic model
+    is unhashable before 1.49 and hashed as its JSON from 1.49 (see STC001).
+
     ## Example
     ```python
     class Scorer:
@@ -63,6 +67,22 @@ class UnhashableSelf(Rule):
 
             st.write(Scorer(3).multiply(2))
         """),
+        # A pydantic model is hashable from 1.49, not on 1.48.
+        Example("""
+            import pydantic
+            import streamlit as st
+
+
+            class Scorer(pydantic.BaseModel):
+                score: int
+
+                @st.cache_data
+                def multiply(self, factor):  # expect: STC002
+                    return self.score * factor
+
+
+            st.write(Scorer(score=3).multiply(2))
+        """, target_streamlit="1.48"),
     )
     VALID = (
         Example("""
@@ -81,6 +101,21 @@ class UnhashableSelf(Rule):
             scorer = Scorer(3)
             st.write(scorer.multiply(2, scorer.score))
         """),
+        Example("""
+            import pydantic
+            import streamlit as st
+
+
+            class Scorer(pydantic.BaseModel):
+                score: int
+
+                @st.cache_data
+                def multiply(self, factor):
+                    return self.score * factor
+
+
+            st.write(Scorer(score=3).multiply(2))
+        """, target_streamlit="1.49"),
     )
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:

@@ -183,9 +183,10 @@ class SessionStateInCache(Rule):
         for node in own_nodes(ctx.cached.node, nodes.Attribute):
             if node.attrname in ("session_state", "query_params", "user", "context") and \
                     isinstance(node.expr, nodes.Name) and node.expr.name in aliases:
+                scope = ", or use scope=\"session\"" if _has_scope(ctx) else ""
                 message = (f"cached '{ctx.cached.name}' reads st.{node.attrname} (the analysis of its data flow "
                            f"was cut short), and its cache is shared by all sessions; pass the value as an "
-                           f"argument, or use scope=\"session\"")
+                           f"argument{scope}")
                 yield self.report(ctx, node, message, Confidence.INFERENCE)
                 return
 
@@ -197,8 +198,9 @@ class SessionStateInCache(Rule):
         if primary.callee is not None:
             what = (f"stores the result of cached '{primary.callee}', which depends on per-session state "
                     f"({primary.label})")
-            fix = (f"pass the value as an argument to both (a plain value, not an object), or use "
-                   f"scope=\"session\" on '{name}' too: fixing '{primary.callee}' alone leaves this cache leaking")
+            scope = f", or use scope=\"session\" on '{name}' too" if _has_scope(ctx) else ""
+            fix = (f"pass the value as an argument to both (a plain value, not an object){scope}: fixing "
+                   f"'{primary.callee}' alone leaves this cache leaking")
         else:
             effect = "decides where it writes files" if primary.writes else "decides what it returns"
             if primary.hit.via:
@@ -788,8 +790,13 @@ def _chain(hit: Hit) -> str:
 def _fix_phrase(ctx: CachedContext, leak: Leak) -> str:
     what = f"'{leak.key}'" if leak.key and not leak.key.startswith("re:") else "the value"
     caution = "" if _plain(ctx, leak) else " (a plain value such as a user id, not an object Streamlit cannot hash)"
-    other = "drop persist" if _disk_persisted(ctx.cached) else "use scope=\"session\""
-    return f"pass {what} as an argument{caution}, or {other}"
+    other = "drop persist" if _disk_persisted(ctx.cached) else "use scope=\"session\"" if _has_scope(ctx) else ""
+    return f"pass {what} as an argument{caution}" + (f", or {other}" if other else "")
+
+
+def _has_scope(ctx: CachedContext) -> bool:
+    """Does the target release have scope= (1.53+)? A suggested fix must work there."""
+    return session.SESSION_SCOPE in ctx.model.api.scopes
 
 
 def _plain(ctx: CachedContext, leak: Leak) -> bool:

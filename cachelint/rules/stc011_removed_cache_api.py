@@ -16,7 +16,8 @@ from cachelint.findings import Finding, Fix
 from cachelint.fixes.edits import CstIndex, Edits, arg_has_inner_comment, fix_for, index_of
 from cachelint.analysis.context import ModuleContext
 from cachelint.rules.base import Example, Rule
-from cachelint.streamlit_model.cache_options import NEW_NAMES, REMOVED_APIS, CacheApiModel, RemovedApi
+from cachelint.streamlit_model import StreamlitModel
+from cachelint.streamlit_model.cache_options import NEW_NAMES, REMOVED_APIS, CacheApiModel, LegacyStatus, RemovedApi
 
 STREAMLIT = "streamlit"
 # Exceptions whose handler makes a removed-API access a deliberate fallback.
@@ -127,26 +128,106 @@ def suggested_target(node: nodes.Attribute, api: RemovedApi) -> str | None:
     return None
 
 
+@dataclass(frozen=True, eq=False)
+class LegacyUse:
+    """A use of a legacy caching API, judged on the target release."""
+
+    use: RemovedUse
+    error: str | None  # what it raises on the target (None: it still works there)
+    statuses: tuple[LegacyStatus, ...]  # of the APIs the use names
+    fix: Fix | None  # the migration (the same whether it fails or is deprecated)
+
+
+def legacy_uses(ctx: ModuleContext) -> list[LegacyUse]:
+    """Every use of ``st.cache`` / ``st.experimental_memo`` / ``st.experimental_singleton``
+    in the module with what it does on the target and its migration: computed once for
+    STC011 (the uses that fail there) and STC025 (those that still work)."""
+
+    def compute() -> list[LegacyUse]:
+        uses = removed_api_uses(ctx.module, ctx.inferrer)
+        index = index_of(ctx) if uses else None
+        fixes = MigrationPlanner(index, ctx.model.api).fixes(uses) if index is not None else {}
+        found = []
+        for use in uses:
+            statuses = tuple(ctx.model.legacy[api.name] for api in use.apis)
+            found.append(LegacyUse(use, _raised_on_target(use, statuses), statuses, fixes.get(use)))
+        return found
+
+    return ctx.memo("legacy-cache-api-uses", compute)
+
+
+def _raised_on_target(use: RemovedUse, statuses: tuple[LegacyStatus, ...]) -> str | None:
+    if isinstance(use.node, nodes.ImportFrom):
+        return next((s.from_import for s in statuses if s.from_import), None)
+    status = statuses[0]
+    if _is_clear(use.node):
+        return status.access or status.clear
+    return status.access
+
+
+def _is_clear(node: nodes.NodeNG) -> bool:
+    return isinstance(node.parent, nodes.Attribute) and node.parent.attrname == "clear"
+
+
+def replacement(use: RemovedUse) -> str:
+    """What to write instead of the use, in words: "st.cache_data", "import cache_data instead"."""
+    if isinstance(use.node, nodes.ImportFrom):
+        targets = " / ".join(dict.fromkeys(
+            NEW_NAMES[t] for api in use.apis for t in ((api.target,) if api.target else ("data", "resource"))))
+        return f"import {targets} instead"
+    api = use.apis[0]
+    if _is_clear(use.node):
+        if api.target is None:
+            return "call st.cache_data.clear() and/or st.cache_resource.clear() instead"
+        return f"call st.{NEW_NAMES[api.target]}.clear() instead"
+    target = suggested_target(use.node, api)
+    if target is None:
+        return "use st.cache_resource if it returns a shared object (allow_output_mutation=True), else st.cache_data"
+    if api.target is None and target == "resource":
+        return "use st.cache_resource, which returns the shared object as allow_output_mutation=True did"
+    return f"use st.{NEW_NAMES[target]}"
+
+
+def shown_use(use: RemovedUse) -> str:
+    if isinstance(use.node, nodes.ImportFrom):
+        return f"from streamlit import {', '.join(api.name for api in use.apis)}"
+    return use.node.as_string() + (".clear()" if _is_clear(use.node) else "")
+
+
 class RemovedCacheApi(Rule):
-    """A caching API that current Streamlit no longer has.
+    """A caching API that the targeted Streamlit release no longer has.
 
     ## What it does
     Finds `st.cache`, `st.experimental_memo` and `st.experimental_singleton`: as
     decorators (bare or with options), in the call form, their `.clear()` calls,
     `from streamlit import cache` (any of the three, with or without an alias), and
-    decorators kept in variables. Names are resolved, so `import streamlit as s`
+    decorators kept in variables, where they fail on the Streamlit release the app
+    runs (the target: your pin in `requirements.txt`, `pyproject.toml`, a lock file...;
+    see `cachelint check -v`). Names are resolved, so `import streamlit as s`
     and `memo = st.experimental_memo` are found too. Code that runs only on old
     Streamlit (the fallback of `try: ... except (AttributeError, ImportError)`, a
     branch of a `hasattr(st, ...)` or version check) and names the app puts back on
     `streamlit` itself (`st.cache = st.cache_data`) are not reported.
 
+    Where the API still works on the target, the use is an upgrade blocker:
+    STC025 (`deprecated-cache-api`, a warning) reports it instead. A range pin
+    (`streamlit>=1.20`) is checked against the newest release it admits, which is
+    what a fresh install gets: there the API is gone, so this rule reports it.
+
     ## Why is this bad?
-    Streamlit removed these APIs: accessing one raises `AttributeError` (`ImportError`
-    for `from streamlit import cache`) when the line runs, so the app dies on start.
+    Accessing a removed API raises `AttributeError` (`ImportError` for
+    `from streamlit import cache`) when the line runs, so the app dies on start.
     `st.experimental_memo` became `st.cache_data`, `st.experimental_singleton`
     became `st.cache_resource`, and `st.cache` split into the two:
     `st.cache_resource` for `allow_output_mutation=True` (a shared object such as a
     model or a connection), `st.cache_data` otherwise.
+
+    ## By release
+    Measured on every release (docs/streamlit-versions.md): `st.experimental_memo`
+    and `st.experimental_singleton` work (with a deprecation warning) up to 1.36
+    and raise `AttributeError` from 1.37; `st.cache` works (with a deprecation
+    warning) up to 1.61 and raises from 1.62. `st.cache.clear()` raises
+    `AttributeError` on every release from 1.18: it is reported on any target.
 
     ## Example
     ```python
@@ -171,9 +252,9 @@ class RemovedCacheApi(Rule):
     ```
     `cachelint --fix` makes this change: it renames the decorator (and the
     `.clear()` calls and imports), and drops the options the new decorator does not
-    accept (`allow_output_mutation`, `suppress_st_warning`, `persist` on
-    `st.cache_resource`). A use whose target cannot be read from the code (a
-    computed `allow_output_mutation`) is reported and left for you.
+    accept on the target release (`allow_output_mutation`, `suppress_st_warning`,
+    `persist` on `st.cache_resource`). A use whose target cannot be read from the
+    code (a computed `allow_output_mutation`) is reported and left for you.
     """
 
     code = "STC011"
@@ -203,6 +284,20 @@ class RemovedCacheApi(Rule):
             def prices():
                 return [1, 2]
         """),
+        # On 1.40 st.cache still works (STC025), but experimental_memo is gone since 1.37.
+        Example("""
+            import streamlit as st
+
+
+            @st.cache(allow_output_mutation=True)
+            def model():
+                return {"weights": [1, 2]}
+
+
+            @st.experimental_memo(ttl=600)  # expect: STC011
+            def prices():
+                return [1, 2]
+        """, target_streamlit="1.40"),
     )
     VALID = (
         Example("""
@@ -218,41 +313,41 @@ class RemovedCacheApi(Rule):
             def prices():
                 return [1, 2]
         """),
+        # On 1.25 both still work: STC025 reports them, not this rule.
+        Example("""
+            import streamlit as st
+
+
+            @st.cache(allow_output_mutation=True)
+            def model():
+                return {"weights": [1, 2]}
+
+
+            @st.experimental_memo(ttl=600)
+            def prices():
+                return [1, 2]
+        """, target_streamlit="1.25"),
     )
 
     def check_module(self, ctx: ModuleContext) -> Iterator[Finding]:
-        uses = removed_api_uses(ctx.module, ctx.inferrer)
-        index = index_of(ctx) if uses else None
-        fixes = MigrationPlanner(index, ctx.model.api).fixes(uses) if index is not None else {}
-        for use in uses:
-            yield self.report(ctx, use.node, self._message(use), fix=fixes.get(use))
+        for found in legacy_uses(ctx):
+            if found.error is not None:
+                yield self.report(ctx, found.use.node, self._message(found, ctx.model), fix=found.fix)
 
     @staticmethod
-    def _message(use: RemovedUse) -> str:
+    def _message(found: LegacyUse, model: StreamlitModel) -> str:
+        use = found.use
+        status = found.statuses[0]
         if isinstance(use.node, nodes.ImportFrom):
-            names = ", ".join(api.name for api in use.apis)
-            targets = " / ".join(dict.fromkeys(
-                NEW_NAMES[t] for api in use.apis for t in ((api.target,) if api.target else ("data", "resource"))))
-            return (f"'from streamlit import {names}' raises ImportError on current Streamlit: "
-                    f"the API was removed; import {targets} instead (cachelint --fix migrates it)")
-        api = use.apis[0]
-        shown = use.node.as_string()
-        if isinstance(use.node.parent, nodes.Attribute) and use.node.parent.attrname == "clear":
-            if api.target is None:
-                fix = "st.cache_data.clear() and/or st.cache_resource.clear()"
-            else:
-                fix = f"st.{NEW_NAMES[api.target]}.clear()"
-            return f"'{shown}' raises AttributeError on current Streamlit: the API was removed; call {fix} instead"
-        target = suggested_target(use.node, api)
-        if target is None:
-            fix = "st.cache_resource if it returns a shared object (allow_output_mutation=True), else st.cache_data"
-        elif api.target is None:
-            why = ", which returns the shared object as allow_output_mutation=True did" if target == "resource" else ""
-            fix = f"st.{NEW_NAMES[target]}{why}"
+            removed = next((s for s in found.statuses if s.from_import), status)
+            gone = f"{removed.api.qualname.replace('streamlit.', 'st.')} was removed in {removed.removed_in}"
+        elif status.access is None:  # st.cache.clear() on a release that still has st.cache
+            gone = f"{status.api.qualname.replace('streamlit.', 'st.')} has no clear() there"
         else:
-            fix = f"st.{NEW_NAMES[target]}"
-        return (f"'{shown}' raises AttributeError on current Streamlit, so the app dies when this line runs; "
-                f"use {fix} (cachelint --fix migrates it)")
+            gone = f"it was removed in {status.removed_in}"
+        why = ", so the app dies when this line runs" if not isinstance(use.node, nodes.ImportFrom) else ""
+        return (f"'{shown_use(use)}' raises {found.error} on {model.shown}{why}: {gone}; {replacement(use)} "
+                f"(cachelint --fix migrates it)")
 
 
 # -- the fix: migrate to st.cache_data / st.cache_resource ------------------------------------

@@ -16,6 +16,7 @@ from cachelint.findings import Finding, Fix
 from cachelint.fixes.edits import CstIndex, Edits, arg_has_inner_comment, fix_for, index_of
 from cachelint.analysis.context import ModuleContext
 from cachelint.rules.base import Example, Rule
+from cachelint.streamlit_model import StreamlitModel, releases
 from cachelint.streamlit_model.cache_options import NEW_NAMES, REMOVED_KEYWORDS, CacheApiModel
 from cachelint.streamlit_model.durations import is_bare_number, parse_ttl_string
 
@@ -40,9 +41,10 @@ class OptionProblem:
     replacement: str | int | None = None  # the new value (a str keeps the literal's quotes)
 
 
-def option_problems(module: Module, inferrer: Inferrer, model: CacheApiModel) -> list[OptionProblem]:
+def option_problems(module: Module, inferrer: Inferrer, model: StreamlitModel) -> list[OptionProblem]:
     """Options Streamlit rejects, or that make the cache useless, in every call of a
-    cache decorator in ``module`` (decorators, decorators kept in variables, the call form)."""
+    cache decorator in ``module`` (decorators, decorators kept in variables, the call form),
+    on the release ``model`` describes."""
     found: list[OptionProblem] = []
     for call in module.tree.nodes_of_class(nodes.Call):
         if not call.keywords:
@@ -68,14 +70,17 @@ def _api(kind: str) -> str:
     return f"st.{NEW_NAMES[kind]}"
 
 
-def _check_call(call: nodes.Call, kind: str, model: CacheApiModel, inferrer: Inferrer) -> Iterator[OptionProblem]:
+def _check_call(call: nodes.Call, kind: str, model: StreamlitModel,
+                inferrer: Inferrer) -> Iterator[OptionProblem]:
     keywords = {k.arg: k for k in call.keywords if k.arg is not None}
-    accepted = model.options[kind]
+    api_model = model.api
+    accepted = api_model.options[kind]
+    errors = api_model.errors
     api = _api(kind)
     for name, keyword in keywords.items():
         if name not in accepted:
             yield _unknown_option(call, keyword, kind, model)
-    yield from _check_ttl(call, keywords, api)
+    yield from _check_ttl(call, keywords, kind, model)
     if "max_entries" in keywords:
         value = literal(keywords["max_entries"].value)
         if _is_number(value) and value <= 0:
@@ -83,38 +88,55 @@ def _check_call(call: nodes.Call, kind: str, model: CacheApiModel, inferrer: Inf
                                 f"{api}(max_entries={value!r}) raises ValueError ('value too large') on the first "
                                 f"call: the cache cannot hold any entry; use a positive number, or None for no limit")
     if "max_size" in keywords and "max_size" in accepted:
-        problem = _max_size_problem(literal(keywords["max_size"].value), model)
+        problem = _max_size_problem(literal(keywords["max_size"].value), api_model)
         if problem:
             yield OptionProblem(call, keywords["max_size"], f"{api}(max_size={problem}")
     if "persist" in keywords and "persist" in accepted:
         value = literal(keywords["persist"].value)
         if value is not UNKNOWN and not (value is None or isinstance(value, bool) or value == "disk"):
             yield OptionProblem(call, keywords["persist"],
-                                f"{api}(persist={value!r}) raises StreamlitValueError when the decorator runs: "
+                                f"{api}(persist={value!r}) raises {errors['persist']} when the decorator runs: "
                                 f"persist takes \"disk\", True, False or None")
-    if "hash_funcs" in keywords:
+    if "validate" in keywords and "validate" in accepted:
+        value = literal(keywords["validate"].value)
+        if value is not UNKNOWN and value is not None:
+            yield OptionProblem(call, keywords["validate"],
+                                f"{api}(validate={value!r}) raises TypeError when a cached value is reused: "
+                                f"validate takes a function of the cached value that says whether it is still good")
+    if "hash_funcs" in keywords and "hash_funcs" in accepted:
         shown = _not_a_mapping(keywords["hash_funcs"].value, inferrer)
         if shown:
             yield OptionProblem(call, keywords["hash_funcs"],
                                 f"{api}(hash_funcs=...) is given {shown}, not a dict: AttributeError ('no attribute "
                                 f"items') on the first call; map each type to its hash function, "
                                 f"e.g. hash_funcs={{MyClass: lambda o: o.key}}")
-    for option, allowed in (("scope", model.scopes), ("refresh_mode", model.refresh_modes)):
-        if option in keywords:
+    for option, allowed in (("scope", api_model.scopes), ("refresh_mode", api_model.refresh_modes)):
+        if option in keywords and option in accepted:
             value = literal(keywords[option].value)
             if value is not UNKNOWN and value not in allowed:
                 close = difflib.get_close_matches(str(value), allowed, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 yield OptionProblem(call, keywords[option],
-                                    f"{api}({option}={value!r}) raises StreamlitValueError when the decorator runs: "
+                                    f"{api}({option}={value!r}) raises {errors[option]} when the decorator runs: "
                                     f"{option} takes {' or '.join(repr(a) for a in allowed)}{hint}")
-    yield from _check_background(call, keywords, kind, api)
+    if "refresh_mode" in accepted:
+        yield from _check_background(call, keywords, kind, api, errors)
 
 
-def _unknown_option(call: nodes.Call, keyword: nodes.Keyword, kind: str, model: CacheApiModel) -> OptionProblem:
+def _unknown_option(call: nodes.Call, keyword: nodes.Keyword, kind: str, model: StreamlitModel) -> OptionProblem:
     name, api = keyword.arg, _api(kind)
+    api_model = model.api
     head = f"{api} does not accept '{name}': TypeError when the decorator runs"
     other = "resource" if kind == "data" else "data"
+    added, removed = api_model.added_in(kind, name), api_model.removed_in(kind, name)
+    if added:
+        return OptionProblem(call, keyword, f"{api} does not accept '{name}' on {model.shown}: TypeError when the "
+                             f"decorator runs; '{name}' arrived in Streamlit {added}: require streamlit>={added}, "
+                             f"or drop it")
+    if removed:
+        return OptionProblem(call, keyword, f"{api} does not accept '{name}' on {model.shown}: TypeError when the "
+                             f"decorator runs; '{name}' was removed in Streamlit {removed}: drop it "
+                             f"(cachelint --fix does)", fix="drop", safe=name in REMOVED_KEYWORDS)
     if name in REMOVED_KEYWORDS:
         value = literal(keyword.value)
         if name == "allow_output_mutation" and kind == "data" and value is not False:
@@ -123,26 +145,38 @@ def _unknown_option(call: nodes.Call, keyword: nodes.Keyword, kind: str, model: 
                                  fix="drop", safe=False)
         return OptionProblem(call, keyword, f"{head}; it was an option of the removed st.cache API: drop it "
                              f"(cachelint --fix does)", fix="drop", safe=True)
-    if name in model.options[other]:
+    if name in api_model.options[other]:
         return OptionProblem(call, keyword, f"{head}; '{name}' is an option of {_api(other)} only",
                              fix="drop" if name == "persist" else None, safe=False)
-    close = difflib.get_close_matches(name, sorted(model.options[kind]), n=1)
+    close = difflib.get_close_matches(name, sorted(api_model.options[kind]), n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     return OptionProblem(call, keyword, f"{head}{hint}")
 
 
-def _check_ttl(call: nodes.Call, keywords: dict[str, nodes.Keyword], api: str) -> Iterator[OptionProblem]:
+def _check_ttl(call: nodes.Call, keywords: dict[str, nodes.Keyword], kind: str,
+               model: StreamlitModel) -> Iterator[OptionProblem]:
     keyword = keywords.get("ttl")
     if keyword is None:
         return
+    api = _api(kind)
     value = literal(keyword.value)
-    if isinstance(value, str):
+    if isinstance(value, str) and not model.api.ttl_strings:
+        parsed = parse_ttl_string(value)
+        seconds = _seconds_literal(parsed.seconds) if parsed.ok and parsed.seconds and parsed.seconds > 0 and \
+            not is_bare_number(value) else None
+        hint = f"; write ttl={seconds}" if seconds is not None else "; give the number of seconds"
+        yield OptionProblem(call, keyword,
+                            f"{api}(ttl={value!r}) raises TypeError on the first call on {model.shown}: ttl "
+                            f"strings are read from Streamlit {_ttl_strings_from()} on{hint}",
+                            fix="replace" if seconds is not None else None, safe=True, replacement=seconds)
+    elif isinstance(value, str):
         parsed = parse_ttl_string(value)
         if parsed.rejected:
             suggestion = _ttl_suggestion(value)
             hint = f"; write {suggestion!r}" if suggestion else "; write it like '10m', '1h30m', '2 days' or give seconds"
+            when = "when the decorator runs" if model.api.ttl_error_stage[kind] == "decoration" else "on the first call"
             yield OptionProblem(call, keyword,
-                                f"{api}(ttl={value!r}) raises StreamlitBadTimeStringError when the decorator runs: "
+                                f"{api}(ttl={value!r}) raises {model.api.errors['ttl']} {when}: "
                                 f"pandas cannot read it as a duration ({parsed.reason}){hint}",
                                 fix="replace" if suggestion else None, safe=False, replacement=suggestion)
         elif parsed.ok and is_bare_number(value) and int(value.replace(" ", "").replace(",", "").lstrip("+")) > 0:
@@ -152,13 +186,22 @@ def _check_ttl(call: nodes.Call, keywords: dict[str, nodes.Keyword], api: str) -
                                 f"every entry expires at once and the cache never hits; "
                                 f"write ttl={seconds} for seconds", fix="replace", safe=False, replacement=int(seconds))
         elif parsed.ok and parsed.seconds is not None and parsed.seconds <= 0:
-            yield _never_hits(call, keyword, api, value, keywords)
+            yield _never_hits(call, keyword, api, value, keywords, model.api.errors)
     elif _is_number(value) and value <= 0:
-        yield _never_hits(call, keyword, api, value, keywords)
+        yield _never_hits(call, keyword, api, value, keywords, model.api.errors)
+
+
+def _ttl_strings_from() -> str:
+    """The first release that reads ttl strings (measured)."""
+    return next(minor for minor, value in releases.timeline("ttl.string_parser") if value != "no string support")
+
+
+def _seconds_literal(seconds: float) -> int | float:
+    return int(seconds) if float(seconds).is_integer() else seconds
 
 
 def _never_hits(call: nodes.Call, keyword: nodes.Keyword, api: str, value: object,
-                keywords: dict[str, nodes.Keyword]) -> OptionProblem:
+                keywords: dict[str, nodes.Keyword], errors: dict[str, str]) -> OptionProblem:
     if _literal_option(keywords, "refresh_mode") == "background":
         return OptionProblem(call, keyword, f"{api}(ttl={value!r}, refresh_mode='background') raises "
                              f"StreamlitValueError when the decorator runs: background refresh needs a positive ttl")
@@ -180,20 +223,20 @@ def _ttl_suggestion(value: str) -> str | None:
 
 
 def _check_background(call: nodes.Call, keywords: dict[str, nodes.Keyword], kind: str,
-                      api: str) -> Iterator[OptionProblem]:
+                      api: str, errors: dict[str, str]) -> Iterator[OptionProblem]:
     keyword = keywords.get("refresh_mode")
     if keyword is None or literal(keyword.value) != "background":
         return
     ttl = keywords.get("ttl")
     if ttl is None or (literal(ttl.value) is None):
         yield OptionProblem(call, keyword, f"{api}(refresh_mode='background') without a ttl raises "
-                            f"StreamlitMissingRequiredParameterError when the decorator runs: set a positive ttl "
+                            f"{errors['background_no_ttl']} when the decorator runs: set a positive ttl "
                             f"(e.g. ttl='1h') or use refresh_mode='foreground'")
     if kind == "data" and "persist" in keywords:
         persist = literal(keywords["persist"].value)
         if persist is True or persist == "disk":
             yield OptionProblem(call, keyword, f"{api}(refresh_mode='background', persist={persist!r}) raises "
-                                f"StreamlitIncompatibleParametersError when the decorator runs: disk caches have "
+                                f"{errors['background_persist']} when the decorator runs: disk caches have "
                                 f"no ttl to refresh; drop persist or use refresh_mode='foreground'")
 
 
@@ -207,14 +250,14 @@ def _max_size_problem(value, model: CacheApiModel) -> str | None:
     if value is UNKNOWN or value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, str)):
-        return (f"{value!r}) raises StreamlitInvalidParameterTypeError when the decorator runs: "
+        return (f"{value!r}) raises {model.errors['max_size_type']} when the decorator runs: "
                 f"give a number of bytes (int) or a size such as '500MB'")
     if isinstance(value, int):
         size = value
     else:
         match = model.byte_size_pattern.fullmatch(value)
         if match is None:
-            return (f"{value!r}) raises StreamlitValueError when the decorator runs: not a byte size; "
+            return (f"{value!r}) raises {model.errors['max_size']} when the decorator runs: not a byte size; "
                     f"write it like '500MB', '1.5GB' or '200KiB'")
         whole, _, fraction = match["value"].partition(".")
         digits = f"{whole or '0'}{fraction}"
@@ -222,7 +265,7 @@ def _max_size_problem(value, model: CacheApiModel) -> str | None:
             return None
         size = int(digits) * 1024 ** "bkmgt".index(match["unit"][0].lower()) // 10 ** len(fraction)
     if size <= 0:
-        return f"{value!r}) raises StreamlitValueError when the decorator runs: the size must be positive"
+        return f"{value!r}) raises {model.errors['max_size']} when the decorator runs: the size must be positive"
     return None
 
 
@@ -232,6 +275,8 @@ def _not_a_mapping(expr: nodes.NodeNG, inferrer: Inferrer) -> str | None:
         return None
     if isinstance(expr, nodes.Dict):
         return None
+    if isinstance(expr, (nodes.List, nodes.Tuple, nodes.Set)) and not expr.elts:
+        return None  # empty: Streamlit reads hash_funcs only when it is truthy (measured: accepted)
     values = inferrer.values(expr)
     if not values:
         return None
@@ -264,9 +309,9 @@ class InvalidCacheOption(Rule):
     `"1 week"`, `"24hrs"`), `ttl` strings without a unit (`"3600"` is 3600
     *nanoseconds*), a `ttl` of zero or less, an invalid `persist`, `scope` or
     `refresh_mode`, `refresh_mode="background"` without a `ttl` or with `persist`,
-    `max_entries` of zero or less, a `max_size` that is not a positive size, and
-    `hash_funcs` that is not a dict. Only values written in the source (or module
-    constants bound once) are judged.
+    `max_entries` of zero or less, a `max_size` that is not a positive size, a
+    `validate` that is not a function, and `hash_funcs` that is not a dict. Only
+    values written in the source (or module constants bound once) are judged.
 
     ## Why is this bad?
     Most of these raise when the decorator runs, so the app dies on import:
@@ -277,6 +322,17 @@ class InvalidCacheOption(Rule):
     `ttl` of zero, less, or a few nanoseconds is accepted, but every entry expires
     as soon as it is stored: the cache never hits and the function runs on every
     rerun.
+
+    ## By release
+    Checked against the release the app targets (its pin; `cachelint check -v`),
+    as measured on every release (docs/streamlit-versions.md): an option that did
+    not exist yet raises `TypeError` there (`hash_funcs` arrived in 1.24,
+    `show_time` in 1.47, `scope` and `on_release` in 1.53, `refresh_mode` in 1.61,
+    `max_size` in 1.67), `experimental_allow_widgets` is accepted up to 1.48,
+    `ttl` strings are read from 1.23 (before, any string raises `TypeError` on the
+    first call: `--fix` writes the seconds), and the exception names follow the
+    release (`BadTTLStringError` up to 1.32, `StreamlitAPIException` for a bad
+    `persist` or `scope` up to 1.61...).
 
     ## Example
     ```python
@@ -348,8 +404,42 @@ class InvalidCacheOption(Rule):
             def prices():
                 return [1, 2]
         """),
+        # On 1.20: ttl strings are not read yet (the fix writes seconds), scope does not exist.
+        Example("""
+            import streamlit as st
+
+
+            @st.cache_data(ttl="1h")  # expect: STC012
+            def prices():
+                return [1, 2]
+
+
+            @st.cache_resource(scope="session")  # expect: STC012
+            def connection():
+                return object()
+        """, fixed="""
+            import streamlit as st
+
+
+            @st.cache_data(ttl=3600)
+            def prices():
+                return [1, 2]
+
+
+            @st.cache_resource(scope="session")
+            def connection():
+                return object()
+        """, target_streamlit="1.20"),
     )
     VALID = (
+        Example("""
+            import streamlit as st
+
+
+            @st.cache_data(ttl="1h", experimental_allow_widgets=True)
+            def prices():
+                return [1, 2]
+        """, target_streamlit="1.40"),
         Example("""
             import datetime
 
@@ -363,7 +453,7 @@ class InvalidCacheOption(Rule):
     )
 
     def check_module(self, ctx: ModuleContext) -> Iterator[Finding]:
-        problems = option_problems(ctx.module, ctx.inferrer, ctx.model.api)
+        problems = option_problems(ctx.module, ctx.inferrer, ctx.model)
         index = index_of(ctx) if any(p.fix for p in problems) else None
         for problem in problems:
             fix = option_fix(index, problem) if index is not None and problem.fix else None

@@ -26,6 +26,9 @@ class AwaitableFromSyncCache(Rule):
     * an `async def` cached function with `refresh_mode="background"`;
     * an async generator function (`async def` that `yield`s) under a cache decorator.
 
+    On releases before 1.64, where Streamlit's caches do not await anything, an
+    `async def` cached function is reported too.
+
     ## Why is this bad?
     Streamlit checks what a plain `def` returns: an awaitable raises
     `CachedFunctionReturnedAwaitableError` on every call and nothing is cached
@@ -34,6 +37,21 @@ class AwaitableFromSyncCache(Rule):
     awaited, but background refresh is not: the decorator raises
     `StreamlitValueError`. Async generators are one-shot streams and the decorator
     rejects them with `StreamlitAPIException`.
+
+    ## By release
+    Measured on every release (docs/streamlit-versions.md):
+
+    * `async def` cached functions work from 1.64. Before, `st.cache_data` tries to
+      pickle the coroutine (`UnserializableReturnValueError` on every call) and
+      `st.cache_resource` caches the coroutine itself: the first await works, the
+      next one raises `RuntimeError`.
+    * A plain `def` returning a coroutine raises `CachedFunctionReturnedAwaitableError`
+      from 1.65; before, it fails as an `async def` did before 1.64.
+    * Async generator functions are rejected when decorated from 1.64
+      (`StreamlitAPIException`); before, `st.cache_data` cannot pickle the generator
+      and `st.cache_resource` hands back the same, spent generator.
+    * `refresh_mode="background"` on an `async def` is rejected from 1.64 (the option
+      itself arrived in 1.61: STC012 reports it before that).
 
     ## Example
     ```python
@@ -70,6 +88,15 @@ class AwaitableFromSyncCache(Rule):
             def load(n):  # expect: STC013
                 return fetch(n)
         """),
+        # Before 1.64 the caches do not await: an async def is cached as a coroutine.
+        Example("""
+            import streamlit as st
+
+
+            @st.cache_data
+            async def load(n):  # expect: STC013
+                return n
+        """, target_streamlit="1.50"),
     )
     VALID = (
         Example("""
@@ -87,33 +114,60 @@ class AwaitableFromSyncCache(Rule):
             def load(n):
                 return asyncio.run(fetch(n))
         """),
+        Example("""
+            import streamlit as st
+
+
+            @st.cache_data
+            async def load(n):
+                return n
+        """, target_streamlit="1.64"),
     )
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         cached = ctx.cached
         support = ctx.model.async_support
+        api, kind, on = cached.api, cached.kind, ctx.model.shown
         if isinstance(cached.node, nodes.AsyncFunctionDef):
-            if is_generator(cached.node) and support.async_generator_rejected:
+            if is_generator(cached.node):
+                failure = support.failure(awaitables.ASYNC_GENERATOR, kind)
+                if failure is not None:
+                    yield self._finding(ctx, (
+                        f"cached '{cached.name}' is an async generator function: on {on} {failure.phrase(api)}; "
+                        f"collect the items in an async def and return a list"))
+                return
+            failure = support.failure(awaitables.ASYNC_DEF, kind)
+            if failure is not None:
                 yield self._finding(ctx, (
-                    f"cached '{cached.name}' is an async generator function, which {cached.api} rejects when it "
-                    f"decorates it (StreamlitAPIException); collect the items in an async def and return a list"))
-            elif _background(cached) and support.async_background_rejected:
+                    f"cached '{cached.name}' is an async def, which {api} supports from Streamlit "
+                    f"{support.async_def_from}: on {on} {failure.phrase(api)}; make it a plain def that runs the "
+                    f"coroutine (asyncio.run(...)), or require streamlit>={support.async_def_from}"))
+                return
+            failure = support.failure(awaitables.ASYNC_BACKGROUND, kind)
+            if _background(cached) and failure is not None:
                 yield self._finding(ctx, (
-                    f"cached '{cached.name}' is an async def with refresh_mode=\"background\", which {cached.api} "
-                    f"rejects at decoration (StreamlitValueError); use refresh_mode=\"foreground\""))
+                    f"cached '{cached.name}' is an async def with refresh_mode=\"background\": on {on} "
+                    f"{failure.phrase(api)}; use refresh_mode=\"foreground\""))
             return
         if is_generator(cached.node):
             return
+        failure = support.failure(awaitables.COROUTINE_RETURNED, kind)
         for ret in returns_of(cached.node):
             for value in sorted(ctx.inferrer.values(ret.value), key=repr) if ret.value is not None else ():
                 what = self._awaitable(value, ctx)
                 if what is None:
                     continue
-                error = "RuntimeError: no running event loop" if _needs_loop(ret.value, ctx) else \
-                    support.sync_awaitable_error
-                yield self._finding(ctx, (
-                    f"cached '{cached.name}' is a plain def that returns {what}, so every call fails ({error}); "
-                    f"make it 'async def' and await it, or run it to completion (asyncio.run(...))"))
+                if _needs_loop(ret.value, ctx):
+                    fails = "every call fails (RuntimeError: no running event loop)"
+                elif failure is not None and (failure.when != awaitables.LATER_CALLS or _coroutine(value)):
+                    # Handed back from the cache, a coroutine cannot be awaited again; a done
+                    # future or task can (measured with a coroutine: behaviour.coroutine_returned_*).
+                    fails = failure.phrase(api)
+                else:
+                    continue
+                fix = ("make it 'async def' and await it, or run it to completion (asyncio.run(...))"
+                       if support.async_def_supported else "run it to completion instead (asyncio.run(...))")
+                yield self._finding(ctx, f"cached '{cached.name}' is a plain def that returns {what}, so {fails}; {fix}")
                 return
 
     @staticmethod
@@ -135,6 +189,10 @@ class AwaitableFromSyncCache(Rule):
         return self.report(ctx, node, message, Confidence.HIGH,
                            line=position.lineno if position else node.lineno,
                            col=position.col_offset if position else node.col_offset)
+
+
+def _coroutine(value: Value) -> bool:
+    return isinstance(value, Instance) and library.canonical(value.cls.qualname) == "builtins.coroutine"
 
 
 def _background(cached) -> bool:

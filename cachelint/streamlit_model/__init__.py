@@ -2,19 +2,23 @@
 
 Every rule reads the model of the target through its context (``ctx.model``), never a
 module-level "latest" table: the hasher (``hashing``), the decorators' options and
-the removed APIs (``cache_options``), async support (``awaitables``), widgets
+the legacy APIs (``cache_options``), async support (``awaitables``), widgets
 (``widgets``), per-session state (``session``), and how library classes are named at
 run time (``type_names``: pandas 2 and pandas 3 spell ``DataFrame`` differently).
-``model_for`` is the one place that picks the model for a target.
+
+``model_for`` is the one place that picks the model for a target: the nearest release
+of the measured data (``releases``), turned into model fields by ``from_facts``. The
+target itself (which release, from which pin) is decided by ``cachelint.target``.
 
 Imports nothing heavy: the configuration and the result cache can use it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
-from cachelint.streamlit_model import awaitables, cache_options, hashing
+from cachelint.streamlit_model import awaitables, cache_options, hashing, releases, widgets
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,10 @@ class StreamlitModel:
     api: cache_options.CacheApiModel
     async_support: awaitables.AsyncSupport
     pandas_major: int | None = None  # the pandas the app runs with (None: unknown)
+    # st.cache / st.experimental_memo / st.experimental_singleton on this release, by name.
+    legacy: dict[str, cache_options.LegacyStatus] = field(default_factory=dict)
+    widgets: widgets.WidgetBehaviour | None = None
+    origin: str = ""  # why this release, for messages: "your pin in requirements.txt"
 
     @property
     def library_majors(self) -> dict[str, int | None]:
@@ -38,22 +46,26 @@ class StreamlitModel:
         """Is the target itself a modelled release (not the nearest one)?"""
         return self.target is None or _minor(self.target) == self.release
 
+    @property
+    def shown(self) -> str:
+        """"Streamlit 1.25 (your pin in requirements.txt)", for messages."""
+        return f"Streamlit {self.release}" + (f" ({self.origin})" if self.origin else "")
 
-LATEST_RELEASE = hashing.LATEST.streamlit
+
+LATEST_RELEASE = releases.releases()[-1]
 
 
-def model_for(target: str | None = None, pandas_major: int | None = None) -> StreamlitModel:
+@lru_cache(maxsize=64)
+def model_for(target: str | None = None, pandas_major: int | None = None, origin: str = "") -> StreamlitModel:
     """The model of the release ``target`` ("1.67", "1.67.0"); the nearest modelled one
     for a release the data does not cover; the latest for None."""
-    release = _minor(target) if target else LATEST_RELEASE
-    return StreamlitModel(
-        release=release if release in hashing.MODELS else LATEST_RELEASE,
-        target=target,
-        hasher=hashing.model_for(target),
-        api=cache_options.api_for(target),
-        async_support=awaitables.support_for(target),
-        pandas_major=pandas_major,
-    )
+    from cachelint.streamlit_model import from_facts
+
+    release = releases.nearest(target)[0] if target else LATEST_RELEASE
+    parts = from_facts.build(release)
+    return StreamlitModel(release=release, target=target, hasher=parts.hasher, api=parts.api,
+                          async_support=parts.async_support, pandas_major=pandas_major, legacy=parts.legacy,
+                          widgets=parts.widgets, origin=origin)
 
 
 def _minor(version: str) -> str:

@@ -1,49 +1,76 @@
-"""How Streamlit 1.67 treats async code in cached functions (``runtime/caching/cache_utils.py``).
+"""How Streamlit's caches treat async code, per release (built from the measured data by
+``cachelint.streamlit_model.from_facts``; the facts are ``behaviour.async_def_*``,
+``behaviour.coroutine_returned_*``, ``behaviour.async_generator_*`` and
+``behaviour.async_def_background_*`` in ``releases/behaviour.json``).
 
-* ``async def`` cached functions are supported: the wrapper is a coroutine function
-  that awaits the body and caches the awaited result (``_get_or_create_cached_value_async``).
-* With ``refresh_mode="background"`` they are rejected when decorated
-  (``CachedFuncInfo.__init__``: ``StreamlitValueError`` "Background refresh is not
-  supported for coroutine functions"), for both ``st.cache_data`` and
-  ``st.cache_resource``.
-* Async generator functions are rejected when decorated (``StreamlitAPIException``,
-  error id ``async-generator-function-not-cacheable``).
-* A plain ``def`` cached function whose result is awaitable (``inspect.isawaitable``)
-  raises ``CachedFunctionReturnedAwaitableError`` on every miss
-  (``_reject_awaitable_return_value``), before anything is stored.
+* ``async def`` cached functions are supported from 1.64: the wrapper awaits the body
+  and caches the awaited result. Before, ``st.cache_data`` tries to pickle the
+  coroutine (``UnserializableReturnValueError`` on every call) and
+  ``st.cache_resource`` caches the coroutine itself (the second await raises
+  ``RuntimeError``).
+* A plain ``def`` whose result is awaitable raises ``CachedFunctionReturnedAwaitableError``
+  on every miss from 1.65; before, the same as an ``async def`` on an old release.
+* With ``refresh_mode="background"`` an ``async def`` is rejected when decorated
+  (``StreamlitValueError``), and async generator functions are rejected when decorated
+  (``StreamlitAPIException``) on the releases that say so.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+# Cases measured per release.
+ASYNC_DEF = "async_def"  # an async def cached function
+COROUTINE_RETURNED = "coroutine_returned"  # a plain def that returns a coroutine
+ASYNC_GENERATOR = "async_generator"  # an async def that yields
+ASYNC_BACKGROUND = "async_def_background"  # an async def with refresh_mode="background"
+
+# When a failure happens.
+AT_DECORATION = "decoration"
+EVERY_CALL = "every call"
+LATER_CALLS = "later calls"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """How a cached function of one case fails on one release."""
+
+    when: str  # AT_DECORATION, EVERY_CALL or LATER_CALLS
+    error: str  # the exception ("" when later calls silently get a spent object)
+
+    def phrase(self, api: str) -> str:
+        """"every call fails (UnserializableReturnValueError)"..."""
+        if self.when == AT_DECORATION:
+            return f"{api} rejects it when it decorates it ({self.error})"
+        if self.when == EVERY_CALL:
+            return f"every call fails ({self.error})"
+        if self.error:
+            return (f"the first call works and every later one fails ({self.error}): the cache hands back the "
+                    f"same object, already consumed")
+        return "the first call works and every later one gets the same, already consumed object"
 
 
 @dataclass(frozen=True)
 class AsyncSupport:
     streamlit: str
-    async_def_supported: bool
-    async_background_rejected: bool  # refresh_mode="background" on an async def
-    async_generator_rejected: bool
-    sync_awaitable_error: str  # what a plain def returning an awaitable raises
+    # (case, kind) -> how it fails on this release; a case that works is absent.
+    failures: dict[tuple[str, str], Failure] = field(default_factory=dict)
+    async_def_from: str | None = None  # the first release that supports async def cached functions
 
+    @property
+    def async_def_supported(self) -> bool:
+        return not any(case == ASYNC_DEF for case, _ in self.failures)
 
-STREAMLIT_1_67 = AsyncSupport(
-    streamlit="1.67",
-    async_def_supported=True,
-    async_background_rejected=True,
-    async_generator_rejected=True,
-    sync_awaitable_error="CachedFunctionReturnedAwaitableError",
-)
-
-MODELS = {model.streamlit: model for model in (STREAMLIT_1_67,)}
-LATEST = STREAMLIT_1_67
+    def failure(self, case: str, kind: str) -> Failure | None:
+        return self.failures.get((case, kind))
 
 
 def support_for(version: str | None) -> AsyncSupport:
-    """The async facts of a Streamlit version ("1.67", "1.67.0"); the latest for unknown ones."""
-    if version:
-        return MODELS.get(".".join(version.split(".")[:2]), LATEST)
-    return LATEST
+    """The async facts of a Streamlit version ("1.67", "1.67.0"); the latest for None."""
+    from cachelint.streamlit_model import model_for
+
+    return model_for(version).async_support
+
 
 # Classes whose instances ``inspect.isawaitable`` accepts (canonical names). App
 # classes count too when they (or an app base) define ``__await__``.

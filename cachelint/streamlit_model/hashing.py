@@ -3,6 +3,13 @@
 Each table lists the checks of ``_CacheFuncHasher._to_bytes`` in the order Streamlit
 makes them (``streamlit/runtime/caching/hashing.py``); the first check that matches
 decides. ``cachelint.analysis.hashability`` walks a table; rules never hard-code it.
+
+``STREAMLIT_1_67`` is read from the code of the latest release. The table of an older
+release is this one with the steps the probe measured differently gated
+(``cachelint.streamlit_model.from_facts``: ``uuid.UUID`` unhashable before 1.22,
+pydantic models before 1.49, ``bytearray`` a TypeError before 1.59, no ``hash_funcs``
+before 1.24); ``tests/test_release_data.py`` checks every table against the measured
+outcome of every value kind on every release.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ FIELDS = "fields"  # dataclasses: hashed through dataclasses.asdict, field by fi
 PARTIAL = "partial"  # functools.partial: its function and its bound arguments
 REDUCE = "reduce"  # the last resort: hash what obj.__reduce__() returns
 HASH_FUNCS = "hash_funcs"  # the user's hash_funcs, matched on the exact type's name
+MODEL_JSON = "model_json"  # pydantic models: hashed through model_dump_json(), every field must serialize
 
 
 @dataclass(frozen=True)
@@ -86,7 +94,7 @@ STREAMLIT_1_67 = HasherModel(
         kind("a module", "module"),
         kind("a class", "class_object"),
         isinstance_of("functools.partial", "functools.partial", outcome=PARTIAL),
-        isinstance_of("a pydantic model", "pydantic.BaseModel", "pydantic.v1.BaseModel"),
+        isinstance_of("a pydantic model", "pydantic.BaseModel", "pydantic.v1.BaseModel", outcome=MODEL_JSON),
         kind("what __reduce__() returns", "reduce", REDUCE),
     ),
     reduce_results={
@@ -142,14 +150,11 @@ STREAMLIT_1_67 = HasherModel(
     },
 )
 
-MODELS = {model.streamlit: model for model in (STREAMLIT_1_67,)}
 LATEST = STREAMLIT_1_67
 
 
 def model_for(version: str | None) -> HasherModel:
-    """The table for a Streamlit version ("1.67", "1.67.0"); the latest for unknown ones."""
-    if version:
-        major_minor = ".".join(version.split(".")[:2])
-        if major_minor in MODELS:
-            return MODELS[major_minor]
-    return LATEST
+    """The table for a Streamlit version ("1.67", "1.67.0"); the latest for None."""
+    from cachelint.streamlit_model import model_for as streamlit_model
+
+    return streamlit_model(version).hasher

@@ -26,6 +26,26 @@ from dataclasses import dataclass
 
 STREAMLIT_VERSION = "1.67"
 
+# What a widget inside a cached function does, per release (``WidgetBehaviour.outcome``).
+RAISES = "raises"  # every call of the cached function raises (1.18-1.22, 1.32-1.33)
+WARNS_REPLAYED = "warns, replayed"  # a warning on every run; the widget is replayed on a hit
+WARNS_NOT_REPLAYED = "warns, not replayed"  # a warning on every run; on a hit the widget is gone
+
+
+@dataclass(frozen=True)
+class WidgetBehaviour:
+    """A widget command in a cached function on one release (measured with st.checkbox:
+    ``behaviour.widget_in_*`` in ``releases/behaviour.json``; built by ``from_facts``)."""
+
+    streamlit: str
+    outcome: str  # RAISES, WARNS_REPLAYED or WARNS_NOT_REPLAYED
+    error: str | None  # what the call raises (RAISES)
+    warning: str | None  # the warning shown: CachedStFunctionWarning, CachedWidgetWarning
+    # experimental_allow_widgets=True: "honoured" (no warning, the widget's value is part
+    # of the key), "ignored" (accepted, the warning shows anyway), "rejected" (TypeError).
+    allow_widgets: str
+    allow_widgets_deprecated: bool  # accepted but shows a deprecation box
+
 # Always a widget, whatever the arguments (``on_change="ignore"`` included).
 WIDGET_COMMANDS: frozenset[str] = frozenset({
     "audio_input", "button", "camera_input", "chat_input", "checkbox", "color_picker",

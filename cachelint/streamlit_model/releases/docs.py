@@ -87,6 +87,7 @@ def render() -> str:
         "first release that had it.",
         "",
     ]
+    lines += rule_facts_section() + agreement_section()
     by_group: dict[str, list[str]] = {}
     for fact in data.facts():
         by_group.setdefault(fact.split(".", 1)[0], []).append(fact)
@@ -114,6 +115,57 @@ def render() -> str:
             f"{info.get('probed', '')} |")
     lines.append("")
     return "\n".join(lines)
+
+
+def rule_facts_section() -> list[str]:
+    """The facts cachelint's rules read (``from_facts.RULE_FACTS``), with their milestones."""
+    from cachelint.streamlit_model.from_facts import RULE_FACTS, fact_matches
+
+    lines = ["## Facts the rules use", "",
+             "The model of a release (`cachelint/streamlit_model/from_facts.py`) is built from these facts "
+             "only; every other fact below is measured for reference. The timelines are in the sections "
+             "below; the options of each decorator are summed up by their signature rows.", "",
+             "| Fact | Rules | What for | Appeared | Deprecated | Removed | Other changes |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for pattern, (rules, what) in RULE_FACTS.items():
+        matching = [fact for fact in data.facts() if fact_matches(pattern, fact)]
+        if len(matching) <= 16:
+            for fact in matching:
+                m = milestones(data.timeline(fact))
+                lines.append(f"| `{fact}` | {rules} | {what} | {m['appeared']} | {m['deprecated']} | "
+                             f"{m['removed']} | {m['changed']} |")
+        else:
+            changes = sorted({minor for fact in matching for minor, _ in data.timeline(fact)[1:]},
+                             key=data.minor_key)
+            lines.append(f"| `{pattern}` ({len(matching)} facts) | {rules} | {what} | | | | "
+                         f"{', '.join(changes)} |")
+    return lines + [""]
+
+
+def agreement_section() -> list[str]:
+    """Per release, how often cachelint's findings agree with what the release does
+    (``agreement.json``, written by ``scripts/agreement.py --write``)."""
+    import json
+    from importlib import resources
+
+    path = resources.files(data.__name__).joinpath("agreement.json")
+    if not path.is_file():
+        return []
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    families = sorted({f for r in stored["releases"].values() for f in r["families"]})
+    lines = ["## Agreement with each release", "",
+             f"`scripts/agreement.py` generates {stored['apps']} small apps exercising the facts the rules use, "
+             f"runs `cachelint check --target-streamlit X` on them and runs each app twice (a miss, then a hit) "
+             f"under release X's own runtime (AppTest from 1.28, a LocalScriptRunner before). An app agrees when "
+             f"cachelint reports a problem exactly when the release shows one (legacy APIs: fails / deprecated / "
+             f"works). Target: 98% or more on every release.", "",
+             "| Release | Apps | Agree | Rate | " + " | ".join(families) + " | Disagreements |",
+             "| --- | --- | --- | --- | " + " | ".join("---" for _ in families) + " | --- |"]
+    for minor, r in stored["releases"].items():
+        cells = [f"{r['families'][f][0]}/{r['families'][f][1]}" if f in r["families"] else "" for f in families]
+        lines.append(f"| {minor} | {r['apps']} | {r['agree']} | {r['rate']:.1%} | " + " | ".join(cells)
+                     + " | " + ", ".join(f"`{d}`" for d in r["disagreements"]) + " |")
+    return lines + [""]
 
 
 def main() -> int:
