@@ -10,7 +10,8 @@ in the caller's scope and the module's; functions, classes, modules and constant
 are stable. What cannot be expanded further is a *source*: a loop (keyed by its
 ``for`` statement, so that names unpacked from one loop are one source), a
 parameter, a name assigned more than once (unless always to the same expression), a
-call whose result changes from rerun to rerun (widgets, clocks, random numbers).
+call whose result changes from rerun to rerun (widgets, clocks, random numbers, an app
+function that returns one of those).
 
 A call of a cached function is decided by its hashed arguments while its entry lives;
 when entries expire (``ttl``) or the function is cleared on its own, the call is a
@@ -24,12 +25,14 @@ from typing import TYPE_CHECKING
 
 from astroid import nodes
 
+from cachelint.analysis.body import callees
 from cachelint.analysis.infer import Inferrer
 from cachelint.analysis.values import External, Function
 from cachelint.streamlit_model import excluded
 
 if TYPE_CHECKING:
     from cachelint.analysis.context import Analysis
+    from cachelint.analysis.rerun import RerunState
 
 MAX_DEPTH = 16
 
@@ -44,9 +47,10 @@ class Sources:
 
 
 class Provenance:
-    def __init__(self, inferrer: Inferrer, analysis: Analysis | None = None):
+    def __init__(self, inferrer: Inferrer, analysis: Analysis | None = None, rerun: RerunState | None = None):
         self.inferrer = inferrer
         self.analysis = analysis  # to see through calls of cached functions
+        self.rerun = rerun  # to see what the app's own functions return
 
     def sources(self, expr: nodes.NodeNG, covered: set[nodes.NodeNG] | None = None) -> Sources:
         """Sources of ``expr`` that are not in ``covered`` (expansion stops at covered bindings)."""
@@ -73,6 +77,9 @@ class Provenance:
             self._source(expr, covered, found)
             return
         if isinstance(expr, nodes.Call) and self._cached_call(expr, covered, found, depth):
+            return
+        if isinstance(expr, nodes.Call) and self._returns_varying(expr):
+            self._source(expr, covered, found)
             return
         if isinstance(expr, (nodes.Lambda, nodes.FunctionDef)):
             return
@@ -167,6 +174,12 @@ class Provenance:
         if isinstance(call.func, nodes.Attribute):
             self._walk(call.func.expr, covered, found, depth + 1)  # the receiver
         return True
+
+    def _returns_varying(self, call: nodes.Call) -> bool:
+        """``sidebar_filters()`` returning a widget's value: not decided by its arguments."""
+        if self.rerun is None:
+            return False
+        return any(self.rerun.returns_source(callee, 0) is not None for callee in callees(call, self.inferrer))
 
     def _source(self, node: nodes.NodeNG, covered: set, found: Sources) -> None:
         found.seen.add(node)

@@ -146,7 +146,7 @@ class RerunState:
                 if widget is not None:
                     return Source(node, f"widget {widget.label}")
                 for callee in callees(node, self.inferrer):
-                    inner = self._returns_source(callee, depth + 1)
+                    inner = self.returns_source(callee, depth + 1)
                     if inner is not None:
                         return Source(node, f"{inner.label} (through '{callee.name}')")
             if isinstance(node, (nodes.Name, nodes.Attribute)):
@@ -188,7 +188,7 @@ class RerunState:
         self._locals[key] = found
         return found
 
-    def _returns_source(self, func: nodes.FunctionDef, depth: int) -> Source | None:
+    def returns_source(self, func: nodes.FunctionDef, depth: int) -> Source | None:
         """A widget or per-session state read that what the app function ``func`` returns comes from."""
         if func not in self._functions:
             self._functions[func] = None

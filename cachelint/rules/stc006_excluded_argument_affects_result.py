@@ -9,6 +9,7 @@ from cachelint.analysis.callsites import CallSite
 from cachelint.analysis.infer import assigned_values, decorator_names
 from cachelint.analysis.lifetime import survives_reruns
 from cachelint.analysis.provenance import Provenance
+from cachelint.analysis.rerun import RerunState
 from cachelint.analysis.streamlit_calls import StreamlitCalls
 from cachelint.analysis.values import ClassObject, External, Instance, Value
 from cachelint.findings import Confidence, Finding
@@ -116,7 +117,7 @@ class ExcludedArgumentAffectsResult(Rule):
             if cached.method_kind == "instance" and params[0].name.startswith("_"):
                 self_param = params[0]
             params = params[1:]
-        provenance = Provenance(ctx.inferrer, ctx.analysis)
+        provenance = Provenance(ctx.inferrer, ctx.analysis, RerunState(ctx.body.streamlit))
         every_excluded = bool(params) and all(p.name.startswith("_") for p in params)
         for param in params:
             name = param.name

@@ -88,7 +88,7 @@ class HiddenGlobalInput(Rule):
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         rerun = RerunState(ctx.body.streamlit)
-        provenance = Provenance(ctx.inferrer, ctx.analysis)
+        provenance = Provenance(ctx.inferrer, ctx.analysis, rerun)
         reported: set[tuple[nodes.NodeNG, str]] = set()
         names_seen: set[str] = set()
         for reached in ctx.body.nodes(nodes.Name):
