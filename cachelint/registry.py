@@ -22,12 +22,15 @@ from cachelint.rules.stc011_removed_cache_api import RemovedCacheApi
 from cachelint.rules.stc012_invalid_cache_option import InvalidCacheOption
 from cachelint.rules.stc013_awaitable_from_sync_cache import AwaitableFromSyncCache
 from cachelint.rules.stc014_failing_hash_func import FailingHashFunc
+from cachelint.rules.stc015_thread_bound_resource import ThreadBoundResource
+from cachelint.rules.stc016_shared_resource_mutated import SharedResourceMutated
 
 RULES: tuple[Rule, ...] = (UnhashableArgument(), UnhashableSelf(), IdentityHashFunc(), VolatileHashFunc(),
                            DeadHashFuncsKey(), ExcludedArgumentAffectsResult(), UnserializableReturn(),
                            WidgetInCachedFunction(), SessionStateInCache(), HiddenGlobalInput(),
                            RemovedCacheApi(), InvalidCacheOption(), AwaitableFromSyncCache(),
-                           FailingHashFunc())
+                           FailingHashFunc(), ThreadBoundResource(),
+                           SharedResourceMutated())
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 

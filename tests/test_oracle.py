@@ -225,6 +225,18 @@ MUTANTS: dict[str, tuple[str, list[tuple[str, str]], str]] = {
     ),
     "invalid-option-unmarked": ("api/stc012_ttl_mins.py", [("  # expect: STC012", "")], "unexpected error"),
     "never-hit-unmarked": ("api/stc012_ttl_zero.py", [("  # expect: STC012", "")], "missed on reruns"),
+    "thread-bound-unmarked": ("resources/stc015_direct_connect.py", [("  # expect: STC015", "")], "unexpected error"),
+    "thread-bound-on-unchecked-connection": (
+        "resources/clean_stc015_check_same_thread_false.py",
+        [("check_same_thread=False)", "check_same_thread=False)  # expect: STC015")],
+        "expected STC015",
+    ),
+    "shared-mutation-unmarked": ("resources/stc016_drop_inplace.py", [("  # expect: STC016", "")], "unexpected error"),
+    "shared-mutation-on-copy": (
+        "resources/clean_stc016_copy_first.py",
+        [('inplace=True)', 'inplace=True)  # expect: STC016')],
+        "expected STC016",
+    ),
 }
 
 

@@ -102,10 +102,14 @@ def run_fixture(fixture: Fixture, reruns: int) -> list[ScriptResult]:
 
 
 def run_script(fixture: Fixture, script: Path, reruns: int) -> ScriptResult:
+    """Run ``script`` once, then ``reruns`` more times with identical inputs; each run in a
+    script thread with an id no earlier run had, as on a server (``new_thread_per_run``)."""
     from streamlit.testing.v1 import AppTest
 
+    from oracle.tricks import new_thread_per_run
+
     result = ScriptResult(script)
-    with isolated(import_root(fixture)):
+    with isolated(import_root(fixture)), new_thread_per_run():
         clear_caches()
         at = AppTest.from_file(str(script), default_timeout=TIMEOUT)
         for _ in range(1 + reruns):
