@@ -150,6 +150,8 @@ CODES: tuple[Code, ...] = (
          fix=SOMETIMES, fix_safety=(SAFE,)),
     Code("STC016", "shared-resource-mutated", WARNING,
          "Per-session code changing in place a container or DataFrame that st.cache_resource shares"),
+    Code("STC017", "event-loop-bound-resource", ERROR,
+         "st.cache_resource keeping an asyncio primitive that binds to the first rerun's event loop"),
     Code("STC900", "file-not-parsed", ERROR, "File that could not be read or parsed, so it was not checked",
          about_file=True, docs=_FILE_NOT_PARSED_DOCS),
     Code("STC901", "internal-error", ERROR, "Internal error in cachelint: a rule failed on this file",

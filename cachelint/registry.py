@@ -24,13 +24,14 @@ from cachelint.rules.stc013_awaitable_from_sync_cache import AwaitableFromSyncCa
 from cachelint.rules.stc014_failing_hash_func import FailingHashFunc
 from cachelint.rules.stc015_thread_bound_resource import ThreadBoundResource
 from cachelint.rules.stc016_shared_resource_mutated import SharedResourceMutated
+from cachelint.rules.stc017_event_loop_bound_resource import EventLoopBoundResource
 
 RULES: tuple[Rule, ...] = (UnhashableArgument(), UnhashableSelf(), IdentityHashFunc(), VolatileHashFunc(),
                            DeadHashFuncsKey(), ExcludedArgumentAffectsResult(), UnserializableReturn(),
                            WidgetInCachedFunction(), SessionStateInCache(), HiddenGlobalInput(),
                            RemovedCacheApi(), InvalidCacheOption(), AwaitableFromSyncCache(),
                            FailingHashFunc(), ThreadBoundResource(),
-                           SharedResourceMutated())
+                           SharedResourceMutated(), EventLoopBoundResource())
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 

@@ -237,6 +237,12 @@ MUTANTS: dict[str, tuple[str, list[tuple[str, str]], str]] = {
         [('inplace=True)', 'inplace=True)  # expect: STC016')],
         "expected STC016",
     ),
+    "loop-bound-unmarked": ("resources/stc017_semaphore_gather.py", [("  # expect: STC017", "")], "unexpected error"),
+    "loop-bound-on-sync-queue": (
+        "resources/clean_stc017_sync_queue.py",
+        [("    return asyncio.Queue()", "    return asyncio.Queue()  # expect: STC017")],
+        "expected STC017",
+    ),
 }
 
 
