@@ -84,7 +84,20 @@ def verify(fixture: Fixture) -> list[str]:
 
     if not expected and not any(result.first.entries for result in results):
         problems.append(f"{title}: clean fixture stored no cache entry (did it call a cached function?)")
+    if not expected:
+        for result in results:
+            for number, run in enumerate(result.reruns, 2):
+                if run.shown != result.first.shown:
+                    problems.append(f"{result.script.name}: run {number} of a clean fixture showed something else "
+                                    f"than run 1 with identical inputs: {_first_difference(result.first.shown, run.shown)}")
     return problems
+
+
+def _first_difference(before: list[str], after: list[str]) -> str:
+    for old, new in zip(before, after):
+        if old != new:
+            return f"{' '.join(old.split())[:160]!r} became {' '.join(new.split())[:160]!r}"
+    return f"{len(before)} elements became {len(after)}"
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f.name for f in FIXTURES])
@@ -238,6 +251,18 @@ MUTANTS: dict[str, tuple[str, list[tuple[str, str]], str]] = {
         "expected STC016",
     ),
     "loop-bound-unmarked": ("resources/stc017_semaphore_gather.py", [("  # expect: STC017", "")], "unexpected error"),
+    "exhausted-unmarked": ("resources/stc019_csv_dictreader.py", [("  # expect: STC019", "")], "showed something else"),
+    "exhausted-on-list": (
+        "resources/clean_stc019_list_inside.py",
+        [('\\nbob,5\\n")))', '\\nbob,5\\n")))  # expect: STC019')],
+        "expected STC019",
+    ),
+    "validate-unmarked": ("resources/stc020_raises_when_dead.py", [("  # expect: STC020", "")], "missed on reruns"),
+    "validate-on-truthy-cursor": (
+        "resources/clean_stc020_truthy_cursor.py",
+        [('conn.execute("select 1"))', 'conn.execute("select 1"))  # expect: STC020')],
+        "expected STC020",
+    ),
     "loop-bound-on-sync-queue": (
         "resources/clean_stc017_sync_queue.py",
         [("    return asyncio.Queue()", "    return asyncio.Queue()  # expect: STC017")],

@@ -27,7 +27,7 @@ from astroid import nodes
 from cachelint.analysis.body import callees, is_cached
 from cachelint.analysis.callsites import CallSite
 from cachelint.analysis.infer import Inferrer, returns_of
-from cachelint.analysis.values import External, Function
+from cachelint.analysis.values import ClassObject, External, Function
 from cachelint.streamlit_model import library
 
 MAX_HOPS = 3
@@ -223,6 +223,8 @@ def library_callee(call: nodes.Call, inferrer: Inferrer) -> str | None:
     for value in inferrer.values(call.func):
         if isinstance(value, External) or (isinstance(value, Function) and value.node is None):
             names.add(library.canonical(value.qualname))
+        elif isinstance(value, ClassObject) and value.cls.node is None:
+            names.add(library.canonical(value.cls.qualname))
         else:
             return None
     return names.pop() if len(names) == 1 else None

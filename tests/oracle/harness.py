@@ -56,6 +56,7 @@ class Run:
     entries: int  # cache entries (cache_data + cache_resource) after this run
     hash_funcs_keys: frozenset[str] = frozenset()  # keys of the hash_funcs tables Streamlit hashed with
     hash_funcs_calls: Counter[str] = field(default_factory=Counter)  # calls of each hash_funcs entry, by key
+    shown: list[str] = field(default_factory=list)  # what the run rendered (``rendered``)
 
 
 @dataclass
@@ -126,6 +127,7 @@ def run_script(fixture: Fixture, script: Path, reruns: int) -> ScriptResult:
                     entries=cache_entry_count(),
                     hash_funcs_keys=frozenset(spy.keys),
                     hash_funcs_calls=spy.calls,
+                    shown=comparable(at),
                 )
             )
         clear_caches()
@@ -169,6 +171,32 @@ def rendered(at) -> list[str]:
                 walk(children[key])
             return
         out.append(f"{type(node).__name__}: {getattr(node, 'proto', '')}")
+
+    walk(at.main)
+    walk(at.sidebar)
+    return out
+
+
+def comparable(at) -> list[str]:
+    """What the app rendered, as ``rendered`` lists it, with each data frame's Arrow bytes
+    replaced by the table they hold (the bytes of one table differ from run to run)."""
+    out: list[str] = []
+
+    def walk(node) -> None:
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for key in sorted(children):
+                walk(children[key])
+            return
+        proto = getattr(node, "proto", None)
+        data = getattr(getattr(proto, "arrow_data", None), "data", None)
+        if data:
+            import pyarrow as pa
+
+            table = pa.ipc.open_stream(data).read_all()
+            out.append(f"{type(node).__name__}: {table.to_pydict()!r}")
+            return
+        out.append(f"{type(node).__name__}: {proto if proto is not None else ''}")
 
     walk(at.main)
     walk(at.sidebar)
