@@ -152,6 +152,8 @@ CODES: tuple[Code, ...] = (
          "Per-session code changing in place a container or DataFrame that st.cache_resource shares"),
     Code("STC017", "event-loop-bound-resource", ERROR,
          "st.cache_resource keeping an asyncio primitive that binds to the first rerun's event loop"),
+    Code("STC018", "cache-key-collision", ERROR,
+         "Cached functions Streamlit keys as one: a factory's nested function, or one function on two pages"),
     Code("STC019", "exhaustible-resource", ERROR,
          "st.cache_resource keeping a generator, iterator or open file that the first run reads to the end"),
     Code("STC020", "validate-never-true", ERROR,

@@ -25,6 +25,7 @@ from cachelint.rules.stc014_failing_hash_func import FailingHashFunc
 from cachelint.rules.stc015_thread_bound_resource import ThreadBoundResource
 from cachelint.rules.stc016_shared_resource_mutated import SharedResourceMutated
 from cachelint.rules.stc017_event_loop_bound_resource import EventLoopBoundResource
+from cachelint.rules.stc018_cache_key_collision import CacheKeyCollision
 from cachelint.rules.stc019_exhaustible_resource import ExhaustibleResource
 from cachelint.rules.stc020_validate_never_true import ValidateNeverTrue
 
@@ -33,7 +34,8 @@ RULES: tuple[Rule, ...] = (UnhashableArgument(), UnhashableSelf(), IdentityHashF
                            WidgetInCachedFunction(), SessionStateInCache(), HiddenGlobalInput(),
                            RemovedCacheApi(), InvalidCacheOption(), AwaitableFromSyncCache(),
                            FailingHashFunc(), ThreadBoundResource(),
-                           SharedResourceMutated(), EventLoopBoundResource(), ExhaustibleResource(),
+                           SharedResourceMutated(), EventLoopBoundResource(), CacheKeyCollision(),
+                           ExhaustibleResource(),
                            ValidateNeverTrue())
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}

@@ -86,6 +86,10 @@ def verify(fixture: Fixture) -> list[str]:
         problems.append(f"{title}: clean fixture stored no cache entry (did it call a cached function?)")
     if not expected:
         for result in results:
+            cached, uncached = oracle.render_with_and_without_cache(fixture, result.script)
+            if cached != uncached:
+                problems.append(f"{result.script.name}: a clean fixture shows something else with its cache than "
+                                f"with a cache that never hits: {_first_difference(uncached, cached)}")
             for number, run in enumerate(result.reruns, 2):
                 if run.shown != result.first.shown:
                     problems.append(f"{result.script.name}: run {number} of a clean fixture showed something else "
@@ -263,6 +267,28 @@ MUTANTS: dict[str, tuple[str, list[tuple[str, str]], str]] = {
         [('conn.execute("select 1"))', 'conn.execute("select 1"))  # expect: STC020')],
         "expected STC020",
     ),
+    "collision-unmarked": ("keys/stc018_factory_two_regions.py", [("  # expect: STC018", "")],
+                           "with a cache that never hits"),
+    "collision-on-passed-argument": (
+        "keys/clean_stc018_passed_as_argument.py",
+        [('return f"sales for {region}"', 'return f"sales for {region}"  # expect: STC018')],
+        "expected STC018",
+    ),
+    "page-collision-on-differing-copies": (
+        "keys/clean_stc018_pages_comment_differs",
+        [('REGION = "US"', 'REGION = "US"  # expect: STC018')],
+        "expected STC018",
+    ),
+    "persist-without-ttl-marked": (
+        "api/clean_persist_without_ttl.py",
+        [('@st.cache_data(persist="disk")', '@st.cache_data(persist="disk")  # expect: STC012')],
+        "expected STC012",
+    ),
+    "persist-ttl-on-memory-cache": (
+        "api/clean_persist_without_ttl.py",
+        [("@st.cache_data(persist=False, ttl=600)", "@st.cache_data(persist=False, ttl=600)  # expect: STC012")],
+        "expected STC012",
+    ),
     "loop-bound-on-sync-queue": (
         "resources/clean_stc017_sync_queue.py",
         [("    return asyncio.Queue()", "    return asyncio.Queue()  # expect: STC017")],
@@ -331,3 +357,20 @@ def test_body_clean_fixture_is_neither_shared_nor_stale(fixture: Fixture) -> Non
             if errors:
                 problems.append(f"{script.name}, {what}: errors {errors}")
     assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------------------
+# STC018's clean multipage fixtures: a page visited after the others shows what it shows
+# on its own (same functions reading the same values, differing copies, a shared module)
+
+KEYS_CLEAN_PAGES = [f for f in discover("keys") if not f.expected() and f.pages]
+
+
+@pytest.mark.parametrize("fixture", KEYS_CLEAN_PAGES, ids=[f.name for f in KEYS_CLEAN_PAGES])
+def test_keys_clean_page_is_not_served_another_page_result(fixture: Fixture) -> None:
+    from oracle.probes.stc018 import shown_after
+
+    for page in fixture.pages:
+        others = [p for p in fixture.pages if p != page]
+        after, alone, errors = shown_after(fixture, page, others)
+        assert not errors and after == alone, f"{page.name}: {after} after {[p.name for p in others]}, {alone} alone"

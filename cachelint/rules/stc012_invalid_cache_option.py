@@ -76,6 +76,7 @@ def _check_call(call: nodes.Call, kind: str, model: CacheApiModel, inferrer: Inf
         if name not in accepted:
             yield _unknown_option(call, keyword, kind, model)
     yield from _check_ttl(call, keywords, api)
+    yield from _check_persist_ttl(call, keywords, kind, api)
     if "max_entries" in keywords:
         value = literal(keywords["max_entries"].value)
         if _is_number(value) and value <= 0:
@@ -155,6 +156,34 @@ def _check_ttl(call: nodes.Call, keywords: dict[str, nodes.Keyword], api: str) -
             yield _never_hits(call, keyword, api, value, keywords)
     elif _is_number(value) and value <= 0:
         yield _never_hits(call, keyword, api, value, keywords)
+
+
+def _check_persist_ttl(call: nodes.Call, keywords: dict[str, nodes.Keyword], kind: str,
+                       api: str) -> Iterator[OptionProblem]:
+    """``persist="disk"`` (or ``True``) with a ttl: the disk cache ignores the ttl (Streamlit only
+    logs it) and serves the first value forever, stale. Reported at ``persist``, which the
+    (unsafe) fix drops: the ttl then refreshes as written, and a restart starts cold."""
+    ttl, persist = keywords.get("ttl"), keywords.get("persist")
+    if kind != "data" or ttl is None or persist is None:
+        return
+    stored = literal(persist.value)
+    if not (stored is True or stored == "disk") or _literal_option(keywords, "refresh_mode") == "background":
+        return  # with background refresh the decorator raises: _check_background
+    value = literal(ttl.value)
+    if isinstance(value, str):
+        parsed = parse_ttl_string(value)
+        expires = parsed.ok and parsed.seconds is not None and parsed.seconds > 0 and not is_bare_number(value)
+    elif _is_number(value):
+        expires = 0 < value < float("inf")
+    else:
+        expires = value is UNKNOWN and isinstance(ttl.value, nodes.Call) and \
+            ttl.value.func.as_string().rpartition(".")[2] == "timedelta"
+    if expires:
+        yield OptionProblem(call, persist, f"{api}(persist={stored!r}, ttl={ttl.value.as_string()}): Streamlit "
+                            f"ignores the ttl of a disk-persisted cache (it only logs a warning) and serves the first "
+                            f"value forever, so results go stale; drop one of them: persist to refresh every ttl "
+                            f"(--unsafe-fixes does), or the ttl to keep results until the cache is cleared",
+                            fix="drop", safe=False)
 
 
 def _never_hits(call: nodes.Call, keyword: nodes.Keyword, api: str, value: object,
@@ -264,8 +293,9 @@ class InvalidCacheOption(Rule):
     `"1 week"`, `"24hrs"`), `ttl` strings without a unit (`"3600"` is 3600
     *nanoseconds*), a `ttl` of zero or less, an invalid `persist`, `scope` or
     `refresh_mode`, `refresh_mode="background"` without a `ttl` or with `persist`,
-    `max_entries` of zero or less, a `max_size` that is not a positive size, and
-    `hash_funcs` that is not a dict. Only values written in the source (or module
+    `max_entries` of zero or less, a `max_size` that is not a positive size,
+    `hash_funcs` that is not a dict, and a `ttl` together with `persist="disk"` (or
+    `persist=True`), which Streamlit ignores. Only values written in the source (or module
     constants bound once) are judged.
 
     ## Why is this bad?
@@ -276,7 +306,8 @@ class InvalidCacheOption(Rule):
     fail on the first call (`ValueError: value too large`, `AttributeError`). A
     `ttl` of zero, less, or a few nanoseconds is accepted, but every entry expires
     as soon as it is stored: the cache never hits and the function runs on every
-    rerun.
+    rerun. A disk-persisted cache ignores its `ttl` (Streamlit only logs it): the
+    first value is served forever, stale.
 
     ## Example
     ```python
@@ -306,7 +337,8 @@ class InvalidCacheOption(Rule):
     where it changes nothing). Rewriting a `ttl` (`"3600"` to `3600`, `"5 mins"` to
     `"5min"`) and dropping `allow_output_mutation=True` from `st.cache_data` or
     `persist` from `st.cache_resource` change what the code says, so they are
-    applied only with `--unsafe-fixes`.
+    applied only with `--unsafe-fixes`; so is dropping `persist` next to a `ttl`
+    (the ttl then refreshes as written; results no longer survive a restart).
     """
 
     code = "STC012"

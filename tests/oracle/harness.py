@@ -214,7 +214,7 @@ def render_with_and_without_cache(fixture: Fixture, script: Path) -> tuple[list[
             at = AppTest.from_file(str(script), default_timeout=TIMEOUT)
             with cache_never_hits() if defeat else contextlib.nullcontext():
                 at.run()
-            shown.append(rendered(at))
+            shown.append(comparable(at))
             clear_caches()
     return shown[0], shown[1]
 
