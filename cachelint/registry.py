@@ -28,6 +28,10 @@ from cachelint.rules.stc017_event_loop_bound_resource import EventLoopBoundResou
 from cachelint.rules.stc018_cache_key_collision import CacheKeyCollision
 from cachelint.rules.stc019_exhaustible_resource import ExhaustibleResource
 from cachelint.rules.stc020_validate_never_true import ValidateNeverTrue
+from cachelint.rules.stc021_unconditional_cache_clear import UnconditionalCacheClear
+from cachelint.rules.stc022_session_cache_off_thread import SessionCacheOffThread
+from cachelint.rules.stc023_unbounded_cache import UnboundedCache
+from cachelint.rules.stc024_cached_side_effect import CachedSideEffect
 
 RULES: tuple[Rule, ...] = (UnhashableArgument(), UnhashableSelf(), IdentityHashFunc(), VolatileHashFunc(),
                            DeadHashFuncsKey(), ExcludedArgumentAffectsResult(), UnserializableReturn(),
@@ -36,7 +40,8 @@ RULES: tuple[Rule, ...] = (UnhashableArgument(), UnhashableSelf(), IdentityHashF
                            FailingHashFunc(), ThreadBoundResource(),
                            SharedResourceMutated(), EventLoopBoundResource(), CacheKeyCollision(),
                            ExhaustibleResource(),
-                           ValidateNeverTrue())
+                           ValidateNeverTrue(), UnconditionalCacheClear(),
+                           SessionCacheOffThread(), UnboundedCache(), CachedSideEffect())
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 

@@ -289,6 +289,30 @@ MUTANTS: dict[str, tuple[str, list[tuple[str, str]], str]] = {
         [("@st.cache_data(persist=False, ttl=600)", "@st.cache_data(persist=False, ttl=600)  # expect: STC012")],
         "expected STC012",
     ),
+    "clear-unmarked": ("preview/stc021_clear_all_at_top.py", [("  # expect: STC021", "")], "missed on reruns"),
+    "clear-under-button": (
+        "preview/clean_stc021_button.py",
+        [("    st.cache_data.clear()", "    st.cache_data.clear()  # expect: STC021")],
+        "expected STC021",
+    ),
+    "session-thread-unmarked": ("preview/stc022_pool_map.py", [("  # expect: STC022", "")], "unexpected error"),
+    "session-thread-on-global-scope": (
+        "preview/clean_stc022_global_scope_pool.py",
+        [('["a", "bb"])))', '["a", "bb"])))  # expect: STC022')],
+        "expected STC022",
+    ),
+    "unbounded-unmarked": ("preview/stc023_clock_argument.py", [("  # expect: STC023", "")], "missed on reruns"),
+    "unbounded-on-bounded": (
+        "preview/clean_stc023_max_entries.py",
+        [("def answer(question: str) -> bytes:", "def answer(question: str) -> bytes:  # expect: STC023")],
+        "expected STC023",
+    ),
+    "side-effect-unmarked": ("preview/stc024_visit_counter.py", [("  # expect: STC024", "")], "showed something else"),
+    "side-effect-on-reader": (
+        "preview/clean_stc024_reads_only.py",
+        [("(item,)).fetchone()[0]", "(item,)).fetchone()[0]  # expect: STC024")],
+        "expected STC024",
+    ),
     "loop-bound-on-sync-queue": (
         "resources/clean_stc017_sync_queue.py",
         [("    return asyncio.Queue()", "    return asyncio.Queue()  # expect: STC017")],
