@@ -93,7 +93,8 @@ def verify(fixture: Fixture) -> list[str]:
             for number, run in enumerate(result.reruns, 2):
                 if run.shown != result.first.shown:
                     problems.append(f"{result.script.name}: run {number} of a clean fixture showed something else "
-                                    f"than run 1 with identical inputs: {_first_difference(result.first.shown, run.shown)}")
+                                    f"than run 1 with identical inputs: "
+                                    f"{_first_difference(result.first.shown, run.shown)}")
     return problems
 
 
@@ -398,3 +399,20 @@ def test_keys_clean_page_is_not_served_another_page_result(fixture: Fixture) -> 
         others = [p for p in fixture.pages if p != page]
         after, alone, errors = shown_after(fixture, page, others)
         assert not errors and after == alone, f"{page.name}: {after} after {[p.name for p in others]}, {alone} alone"
+
+
+# ---------------------------------------------------------------------------
+# STC016's clean fixtures: a second session (other session id and query params) sees
+# what it sees on empty caches, except where the fixture shares on purpose
+
+SHARED_ON_PURPOSE = {"resources/clean_stc016_lock_protected_room.py", "resources/clean_stc016_shared_registry.py"}
+SHARED_CLEAN = [f for f in discover("resources")
+                if not f.expected() and "stc016" in f.name and f.name not in SHARED_ON_PURPOSE]
+
+
+@pytest.mark.parametrize("fixture", SHARED_CLEAN, ids=[f.name for f in SHARED_CLEAN])
+def test_shared_resource_clean_fixture_leaks_nothing(fixture: Fixture) -> None:
+    for script in oracle.scripts_of(fixture):
+        comparison = comparisons.two_sessions(fixture, script)
+        errors = comparison.first.errors + comparison.shared.errors + comparison.fresh.errors
+        assert not comparison.stale and not errors, f"{script.name}: {comparison.difference()} {errors}"

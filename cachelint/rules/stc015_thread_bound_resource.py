@@ -18,7 +18,7 @@ from cachelint.analysis.constants import UNKNOWN, literal
 from cachelint.analysis.context import CachedContext
 from cachelint.analysis.flow import Returned, bound_values, library_callee, returned_calls
 from cachelint.findings import Confidence, Finding, Fix
-from cachelint.fixes.edits import CstIndex, index_of, parses
+from cachelint.fixes.edits import index_of, parses
 from cachelint.fixes.patch import edits_between
 from cachelint.rules.base import Example, Rule
 

@@ -32,8 +32,6 @@ MUTABLE_TYPES = {
 # Changes that do something else each time they run: every rerun of every session adds up.
 ACCUMULATING_METHODS = frozenset({"append", "extend", "insert", "appendleft", "extendleft", "pop", "popitem",
                                   "popleft", "remove", "reverse", "rotate"})
-# Changes that give the same result when repeated with the same arguments.
-OVERWRITING_METHODS = frozenset({"update", "setdefault", "add", "discard", "__setitem__"})
 # pandas methods that fail or change again when repeated (with inplace=True, or always).
 REPEAT_FAILS_INPLACE = frozenset({"drop", "set_index", "reset_index"})
 FRAME_INDEXERS = frozenset({"loc", "iloc", "at", "iat"})
@@ -49,13 +47,15 @@ class SharedResourceMutated(Rule):
     Finds `@st.cache_resource` functions that return a list, dict, set, `collections`
     container or pandas/polars DataFrame (a literal, a constructor, `pd.read_*`, or a
     return annotation), and code that runs on every rerun (the script, the functions it
-    calls, in any module of the app) that changes that object in place: `.append`,
-    `.extend`, `.insert`, `.pop`, `.remove`, `x += ...`, `del x[k]`, pandas calls that
-    cannot be repeated (`drop`, `set_index`, `reset_index` with `inplace=True`,
-    `df.insert`, `df.pop`); and `x[k] = v`, `x.loc[...] = v`, `.update(...)`,
-    `.add(...)`, other `inplace=True` calls when the value comes from a widget or
-    per-session state. The object is followed through variables and into the app's
-    functions it is passed to.
+    calls, in any module of the app) that changes that object in a way another
+    session sees: changes that add up or cannot be repeated (`.append`, `.extend`,
+    `.insert`, `.pop`, `.remove`, `x += ...`, `del x[k]`, `x[k] = x[k] + 1`, pandas
+    `drop`/`set_index`/`reset_index` with `inplace=True`, `df.insert`, `df.pop`), and
+    writes to a slot picked by a widget or per-session state (`x[user] = ...`,
+    `df.loc[df.name == user, "seen"] = True`, `.add(user)`, `.setdefault(user, ...)`,
+    `fillna(value, inplace=True)`). The object is followed through variables and
+    into the app's functions it is passed to. Rewriting one fixed slot on every rerun
+    (`df["total"] = df.a + df.b`) is not reported: every session writes the same.
 
     Not reported: resources meant to be shared (the function's name or docstring says
     shared, global, registry, all users...), changes made under `with lock:`,
@@ -152,8 +152,9 @@ class SharedResourceMutated(Rule):
                 continue
             reported.add(statement)
             message = (f"'{cached.name}' returns one {kind} that st.cache_resource shares with every session, and "
-                       f"{how} changes it in place on every rerun, for every user{_failure(how, kind)}; use st.cache_data (each caller gets a copy), .copy() it first, or keep "
-                       f"per-user state in st.session_state")
+                       f"{how} changes it in place on every rerun, for every user{_failure(how, kind)}; use "
+                       f"st.cache_data (each caller gets a copy), .copy() it first, or keep per-user state in "
+                       f"st.session_state")
             confidence = Confidence.HIGH if use.site.module is ctx.module and use.hops <= 1 else Confidence.INFERENCE
             yield self.report(ctx, statement, message, confidence)
 
@@ -209,7 +210,10 @@ def _under_lock(node: nodes.NodeNG) -> bool:
 
 
 def _change(use: Use, kind: str, rerun: RerunState, ctx: CachedContext) -> tuple[nodes.NodeNG, str] | None:
-    """(the statement, how it changes the object) when ``use`` is changed in place."""
+    """(the statement, how it changes the object) when ``use`` is changed in place in a way
+    another session sees: a change that adds up (or cannot be repeated), or one that
+    writes a slot picked by per-session input. Overwriting one fixed slot is not
+    reported: each session rewrites it before it reads it."""
     node, parent = use.node, use.node.parent
     module = ctx.inferrer.module_of(node)
     if module is None:
@@ -223,39 +227,40 @@ def _change(use: Use, kind: str, rerun: RerunState, ctx: CachedContext) -> tuple
     if isinstance(parent, nodes.Attribute) and parent.expr is node:
         call = parent.parent
         if isinstance(call, nodes.Call) and call.func is parent:
-            method = parent.attrname
-            args = [*call.args, *(k.value for k in call.keywords or ())]
-            inplace = any(k.arg == "inplace" and isinstance(k.value, nodes.Const) and k.value.value is True
-                          for k in call.keywords or ())
-            shown = f"'.{method}(...)'"
-            if kind == "DataFrame":
-                if method in ("insert", "pop") or (inplace and method in REPEAT_FAILS_INPLACE):
-                    return _statement(call), shown
-                if inplace and varies(*args):
-                    return _statement(call), shown
-                return None
-            if method in ACCUMULATING_METHODS:
-                return _statement(call), shown
-            if method in OVERWRITING_METHODS and varies(*args):
-                return _statement(call), shown
-            return None
+            return _method_change(call, parent.attrname, kind, varies)
         if isinstance(parent.parent, nodes.Subscript) and parent.attrname in FRAME_INDEXERS and \
                 parent.parent.value is parent and not _loaded(parent.parent):
-            return _stored_item(parent.parent, varies, f"'.{parent.attrname}[...] = ...'")
+            return _stored_item(parent.parent, node, varies, f"'.{parent.attrname}[...] = ...'")
         return None
-    if isinstance(parent, nodes.AssignAttr) and parent.expr is node:
-        statement = parent.parent
-        if isinstance(statement, nodes.AugAssign):
-            return statement, f"'.{parent.attrname} {statement.op} ...'"
-        if isinstance(statement, (nodes.Assign, nodes.AnnAssign)) and varies(statement.value):
-            return statement, f"'.{parent.attrname} = ...'"
-        return None
+    if isinstance(parent, nodes.AssignAttr) and parent.expr is node and isinstance(parent.parent, nodes.AugAssign):
+        return parent.parent, f"'.{parent.attrname} {parent.parent.op} ...'"
     if isinstance(parent, nodes.Subscript) and parent.value is node and not _loaded(parent):
-        return _stored_item(parent, varies, "'[...] = ...'")
+        return _stored_item(parent, node, varies, "'[...] = ...'")
     return None
 
 
-def _stored_item(subscript: nodes.Subscript, varies, shown: str) -> tuple[nodes.NodeNG, str] | None:
+def _method_change(call: nodes.Call, method: str, kind: str, varies) -> tuple[nodes.NodeNG, str] | None:
+    shown = f"'.{method}(...)'"
+    inplace = any(k.arg == "inplace" and isinstance(k.value, nodes.Const) and k.value.value is True
+                  for k in call.keywords or ())
+    if kind == "DataFrame":
+        if method in ("insert", "pop") or (inplace and method in REPEAT_FAILS_INPLACE):
+            return call, shown
+        if inplace and method == "fillna" and varies(*call.args, *(k.value for k in call.keywords or ())):
+            return call, shown  # the first session's value fills the gaps for everyone
+        return None
+    if method in ACCUMULATING_METHODS:
+        return call, shown
+    first = call.args[0] if call.args else None
+    if method in ("add", "setdefault", "__setitem__") and varies(first):
+        return call, shown  # a new element or key per input
+    if method == "update" and isinstance(first, nodes.Dict) and varies(*(key for key, _ in first.items)):
+        return call, shown
+    return None
+
+
+def _stored_item(subscript: nodes.Subscript, container: nodes.NodeNG, varies,
+                 shown: str) -> tuple[nodes.NodeNG, str] | None:
     statement = subscript.parent
     while isinstance(statement, (nodes.Tuple, nodes.List, nodes.Starred)):
         statement = statement.parent
@@ -263,13 +268,28 @@ def _stored_item(subscript: nodes.Subscript, varies, shown: str) -> tuple[nodes.
         return statement, "'del ...[...]'"
     if isinstance(statement, nodes.AugAssign):
         return statement, shown.replace(" = ", f" {statement.op} ")
-    if isinstance(statement, (nodes.Assign, nodes.AnnAssign)) and varies(subscript.slice, statement.value):
+    if not isinstance(statement, (nodes.Assign, nodes.AnnAssign)) or statement.value is None:
+        return None
+    if varies(subscript.slice) or _reads_slot(statement.value, container, subscript.slice):
         return statement, shown
     return None
 
 
-def _statement(node: nodes.NodeNG) -> nodes.NodeNG:
-    return node
+def _reads_slot(value: nodes.NodeNG, container: nodes.NodeNG, key: nodes.NodeNG) -> bool:
+    """Does ``value`` read the slot it is stored in (``x[k] = x[k] + 1``, ``x.get(k, 0) + 1``)?
+    Then repeating the statement changes the object again."""
+    if not isinstance(container, nodes.Name):
+        return False
+    wanted = key.as_string()
+    for node in value.nodes_of_class((nodes.Subscript, nodes.Call)):
+        if isinstance(node, nodes.Subscript) and isinstance(node.value, nodes.Name) and \
+                node.value.name == container.name and node.slice.as_string() == wanted:
+            return True
+        if isinstance(node, nodes.Call) and isinstance(node.func, nodes.Attribute) and \
+                node.func.attrname == "get" and isinstance(node.func.expr, nodes.Name) and \
+                node.func.expr.name == container.name and node.args and node.args[0].as_string() == wanted:
+            return True
+    return False
 
 
 ONCE_ONLY = ("'.drop(", "'.set_index(", "'.reset_index(", "'.insert(", "'.pop(", "'del ", "'.remove(")
