@@ -14,6 +14,7 @@ text, plus the hashed arguments; closure variables and globals are not in the ke
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -241,7 +242,8 @@ class CacheKeyCollision(Rule):
         module = ctx.module
         if not module.is_entry or not ctx.cached_functions:
             return
-        for other in _sibling_scripts(ctx):
+        names = {cached.name for cached in ctx.cached_functions}
+        for other in _sibling_scripts(ctx, names):
             if str(other.path) >= str(module.path):
                 continue  # each pair is reported once, in the script whose path sorts last
             theirs = {qualname(c.node): c for c in discover(other, ctx.inferrer)}
@@ -332,7 +334,7 @@ def _ancestors_in_scope(node: nodes.NodeNG) -> Iterator[nodes.NodeNG]:
 # -- form B helpers ---------------------------------------------------------------------------
 
 
-def _sibling_scripts(ctx: ModuleContext) -> list[Module]:
+def _sibling_scripts(ctx: ModuleContext, names: set[str]) -> list[Module]:
     """The other scripts one Streamlit server runs as ``__main__`` with this one: the pages
     of a ``pages/`` folder, the app's main script when the app root has exactly one, and
     the files its ``st.Page(...)`` calls name. Scripts that are separate apps (two main
@@ -343,9 +345,12 @@ def _sibling_scripts(ctx: ModuleContext) -> list[Module]:
     folder = root / "pages"
     pages = {p.resolve() for p in folder.glob("*.py")} if folder.is_dir() else set()
     entries = [p.resolve() for p in sorted(root.glob("*.py")) if project.is_entry(p.resolve())]
+    if not pages and not any("Page(" in (project.text(script) or "") for script in entries):
+        return []  # no pages, no st.Page: every script at the root is an app of its own
     targets_of: dict[Path, set[Path]] = {}
     for script in entries:
-        parsed = project.try_module(script)
+        text = project.text(script) or ""
+        parsed = project.try_module(script) if "Page(" in text else None
         targets_of[script] = _page_targets(parsed, root) if parsed is not None else set()
     named = set().union(*targets_of.values()) if targets_of else set()
     mains = [script for script in entries if script not in named]
@@ -357,8 +362,11 @@ def _sibling_scripts(ctx: ModuleContext) -> list[Module]:
     if here in pages or here in main:
         group |= pages | main
     group.discard(here)
+    defines = re.compile(r"^\s*(?:async\s+)?def\s+(?:%s)\s*\(" % "|".join(map(re.escape, sorted(names))), re.MULTILINE)
     found = []
     for path in sorted(group):
+        if not defines.search(project.text(path) or ""):
+            continue  # none of this script's cached functions is defined there: nothing to compare
         parsed = project.try_module(path)
         if parsed is not None and parsed.is_entry:
             found.append(parsed)

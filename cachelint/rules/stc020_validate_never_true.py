@@ -8,6 +8,7 @@ every access discards the resource and builds a new one.
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from astroid import nodes
@@ -21,6 +22,7 @@ from cachelint.rules.base import Example, Rule
 
 # Calls known to return None, for a lambda validator whose body is one of them.
 NONE_CALLS = frozenset({"builtins.print"})
+VALIDATE_OPTION = re.compile(r"\bvalidate\s*=")
 LOGGER_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 
 
@@ -124,6 +126,8 @@ class ValidateNeverTrue(Rule):
     )
 
     def check_module(self, ctx: ModuleContext) -> Iterator[Finding]:
+        if not VALIDATE_OPTION.search(ctx.module.text):
+            return
         for call in ctx.module.tree.nodes_of_class(nodes.Call):
             keyword = next((k for k in call.keywords or () if k.arg == "validate"), None)
             if keyword is None or not _resource_decorator(call, ctx.inferrer):
