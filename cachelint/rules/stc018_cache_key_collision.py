@@ -46,8 +46,9 @@ class CacheKeyCollision(Rule):
     different values: call sites with different arguments, a call in a loop, or an
     argument that changes between reruns. Not reported: a variable that is a
     constant of the factory, a function, class or module, `self`, a `nonlocal`
-    variable, a variable also passed as an argument, and a factory called once with
-    one value.
+    variable, a variable also passed as an argument, a factory called once with one
+    value, and functions the factory gives their own `__qualname__` (assigned, or
+    through `functools.wraps`).
 
     **The same function on two pages.** Finds a cached function whose qualified name
     and source text (decorators included) are identical in two scripts of one app
@@ -139,7 +140,7 @@ class CacheKeyCollision(Rule):
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         cached = ctx.cached
         factories = [f for f in cached.node.node_ancestors() if isinstance(f, FUNCTION_NODES)]
-        if not factories:
+        if not factories or _renamed(cached.node, factories[0]):
             return
         own_nonlocals = {name for node in cached.node.nodes_of_class(nodes.Nonlocal) for name in node.names}
         passed = _names_passed(ctx)
@@ -191,7 +192,7 @@ class CacheKeyCollision(Rule):
             if reason is None:
                 return None
             reasons.append(reason)
-        return reasons[0] if reasons else None
+        return reasons[-1] if reasons else None  # the binding nearest the read
 
     def _local_varies(self, ctx: CachedContext, factory: nodes.FunctionDef, name: str, value: nodes.NodeNG,
                       params: set[str], rerun: RerunState, module: Module) -> str | None:
@@ -281,6 +282,17 @@ def _reads_in(func: nodes.FunctionDef) -> Iterator[nodes.Name]:
 def _in_decorators(name: nodes.Name, func: nodes.FunctionDef) -> bool:
     decorators = func.decorators
     return decorators is not None and any(parent is decorators for parent in name.node_ancestors())
+
+
+def _renamed(func: nodes.FunctionDef, factory: nodes.FunctionDef) -> bool:
+    """Does the factory give each function its own ``__qualname__`` (``f.__qualname__ +=
+    ...``, ``functools.wraps``)? Then each has its own key."""
+    for node in factory.nodes_of_class(nodes.AssignAttr):
+        if node.attrname in ("__qualname__", "__module__") and isinstance(node.expr, nodes.Name) and \
+                node.expr.name == func.name:
+            return True
+    return any(isinstance(d, nodes.Call) and d.func.as_string().rpartition(".")[2] == "wraps"
+               for d in (func.decorators.nodes if func.decorators else ()))
 
 
 def _names_passed(ctx: CachedContext) -> set[str]:

@@ -33,6 +33,8 @@ FRAME_WRITERS = frozenset({"to_csv", "to_parquet", "to_excel", "to_json", "to_pi
 PATH_WRITERS = frozenset({"write_text", "write_bytes"})
 SQL_WRITE = re.compile(r"^\s*(insert|update|delete|replace|merge|upsert)\b", re.IGNORECASE)
 WRITE_MODES = re.compile(r"[wax+]")
+ONCE_NAMES = re.compile(r"_*(?:init|setup|set_up|ensure|bootstrap|migrate|prepare|create_tables?|warm)",
+                        re.IGNORECASE)
 
 
 class CachedSideEffect(Rule):
@@ -46,8 +48,10 @@ class CachedSideEffect(Rule):
     `Path.write_text`), deletes or moves files (`os.remove`, `shutil.*`), or posts
     a request (`requests.post`/`put`/`delete`/`patch`) — when the result does not
     matter: every call drops it, or the function returns only `None` or a bool. A
-    loader that writes a local copy and returns the data, and a POST used to read
-    (a search, an LLM call) whose result is shown, are not reported.
+    loader that writes a local copy and returns the data, a POST used to read (a
+    search, an LLM call) whose result is shown, and "once per server" set-ups
+    (functions without parameters, or named `init_*`, `setup_*`, `ensure_*`,
+    `migrate_*`...) are not reported.
 
     ## Why is this bad?
     Streamlit runs a cached body only on a cache miss. The second click of "Send"
@@ -126,8 +130,8 @@ class CachedSideEffect(Rule):
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
         cached = ctx.cached
-        if not ctx.sites:
-            return
+        if not cached.params() or ONCE_NAMES.match(cached.name) or not ctx.sites:
+            return  # no arguments, or named for it: "do this once per server" (set up tables, warm up)
         why_unused = _result_unused(ctx)
         if why_unused is None:
             return
