@@ -14,8 +14,9 @@ from typing import Iterator
 from astroid import nodes
 
 from cachelint.analysis.context import CachedContext
+from cachelint.analysis.constants import literal
 from cachelint.analysis.flow import library_callee
-from cachelint.analysis.rerun import RerunState
+from cachelint.analysis.streamlit_calls import StreamlitCalls
 from cachelint.analysis.values import Instance
 from cachelint.findings import Confidence, Finding
 from cachelint.rules.base import Example, Rule
@@ -27,6 +28,8 @@ CLOCK_CALLS = frozenset({"time.time", "time.time_ns", "datetime.datetime.now", "
                          "uuid.uuid4", "uuid.uuid1", "time.monotonic", "time.perf_counter"})
 # Results too small to matter however many there are.
 TINY = frozenset({"builtins.bool", "builtins.int", "builtins.float", "builtins.NoneType"})
+MAX_DEPTH = 4
+SMALL_RANGE = 1000
 CONFIG_BUDGET = re.compile(r"^\s*maxCacheDataSize\s*=", re.MULTILINE)
 
 
@@ -40,8 +43,10 @@ class UnboundedCache(Rule):
     `st.text_input`, `st.text_area`, `st.chat_input`, `st.number_input`,
     `st.date_input`, uploads (`st.file_uploader`, `st.camera_input`,
     `st.audio_input`), the clock (`time.time()`, `datetime.now()`), `uuid4()`, or
-    `st.query_params`. Arguments from a `selectbox`, `radio` or `slider` (a few
-    values) are not reported, nor are functions that return a number or a bool.
+    `st.query_params`, following plain assignments (`q = st.text_input(...)`).
+    Arguments from a `selectbox`, `radio`, `slider` or a `number_input` with literal
+    bounds and at most 1000 values (a few keys) are not reported, nor are values the
+    input only selects by a condition, and functions that return a number or a bool.
 
     ## Why is this bad?
     Each distinct argument adds one cache entry, and an unbounded cache never drops
@@ -114,11 +119,11 @@ class UnboundedCache(Rule):
             return
         if _tiny(ctx):
             return
-        rerun = RerunState(ctx.body.streamlit)
+        calls = ctx.body.streamlit
         for site in ctx.sites:
             for param, arg in site.arguments.items():
                 value = site.value_node(param)
-                source = _free_form(value, site.module, rerun, ctx)
+                source = _free_form(value, calls, ctx)
                 if source is None:
                     continue
                 where = f"line {site.call.lineno}" if site.module is cached.module else \
@@ -156,20 +161,54 @@ def _tiny(ctx: CachedContext) -> bool:
     return bool(values) and all(isinstance(v, Instance) and v.cls.qualname in TINY for v in values)
 
 
-def _free_form(expr: nodes.NodeNG, module, rerun: RerunState, ctx: CachedContext) -> str | None:
-    """The free-form input ``expr`` comes from, if it visibly does."""
-    for call in [expr, *expr.nodes_of_class(nodes.Call)]:
-        if isinstance(call, nodes.Call) and library_callee(call, ctx.inferrer) in CLOCK_CALLS:
-            return f"{call.func.as_string()}()"
-    source = rerun.varying(expr, module)
-    if source is None:
+def _free_form(expr: nodes.NodeNG, calls: StreamlitCalls, ctx: CachedContext, depth: int = 0) -> str | None:
+    """The free-form input the value of ``expr`` is computed from, if it visibly is.
+
+    Follows the data only: the expression itself and plain assignments of the names it
+    reads (``q = st.text_input(...)``), not the branches a value is assigned in, nor
+    tuple unpacking or what the app's functions return (which mix several inputs)."""
+    if depth > MAX_DEPTH:
         return None
-    label = source.label
-    if "branch" in label or "loop" in label:
-        return None  # a value picked among a few by a condition on the input
-    for widget in FREE_FORM_WIDGETS:
-        if f"widget {widget}" in label:
-            return label.replace(f"widget {widget}", f"free-form input {widget}")
-    if label.endswith("st.query_params") or "st.query_params)" in label:
-        return label
+    for node in [expr, *expr.nodes_of_class((nodes.Call, nodes.Name, nodes.Attribute))]:
+        if isinstance(node, nodes.Call):
+            if library_callee(node, ctx.inferrer) in CLOCK_CALLS:
+                return f"{node.func.as_string()}()"
+            widget = calls.widget(node)
+            if widget is not None and widget.label in FREE_FORM_WIDGETS and not _small_range(node, widget.label):
+                return f"free-form input {widget.label}"
+        elif isinstance(node, (nodes.Name, nodes.Attribute)):
+            read = calls.state_read(node)
+            if read is not None and read.qualname == "streamlit.query_params":
+                return read.label
+            if isinstance(node, nodes.Name):
+                for value in _assigned(node):
+                    inner = _free_form(value, calls, ctx, depth + 1)
+                    if inner is not None:
+                        return f"'{node.name}' (from {inner})"
     return None
+
+
+def _assigned(name: nodes.Name) -> list[nodes.NodeNG]:
+    """Values ``name = value`` (or ``name := value``) binds, where the read can see them."""
+    try:
+        _, stmts = name.lookup(name.name)
+    except Exception:  # noqa: BLE001 - astroid lookup on odd code
+        return []
+    return [stmt.parent.value for stmt in stmts
+            if isinstance(stmt, nodes.AssignName) and isinstance(stmt.parent, (nodes.Assign, nodes.AnnAssign,
+                                                                               nodes.NamedExpr))
+            and stmt.parent.value is not None]
+
+
+def _small_range(call: nodes.Call, label: str) -> bool:
+    """A number input with literal bounds and at most ``SMALL_RANGE`` values (a year, a
+    number of days): like a slider, a few keys."""
+    if label != "st.number_input":
+        return False
+    named = {k.arg: k.value for k in call.keywords or ()}
+    positional = dict(zip(("label", "min_value", "max_value", "value", "step"), call.args))
+    low, high, step = (literal(named.get(n, positional.get(n))) for n in ("min_value", "max_value", "step"))
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (low, high)):
+        return False
+    step = step if isinstance(step, (int, float)) and not isinstance(step, bool) and step > 0 else 1
+    return (high - low) / step <= SMALL_RANGE
