@@ -29,6 +29,10 @@ CLOCK_CALLS = frozenset({"time.time", "time.time_ns", "datetime.datetime.now", "
 # Results too small to matter however many there are.
 TINY = frozenset({"builtins.bool", "builtins.int", "builtins.float", "builtins.NoneType"})
 MAX_DEPTH = 4
+# Library calls whose result is one per distinct input (followed into their arguments).
+KEEPS_INPUT = frozenset({"pandas.read_csv", "pandas.read_excel", "pandas.read_json", "pandas.read_parquet",
+                         "pandas.read_table", "io.BytesIO", "io.StringIO", "builtins.str", "builtins.bytes",
+                         "builtins.float", "builtins.int", "builtins.tuple", "builtins.frozenset"})
 SMALL_RANGE = 1000
 CONFIG_BUDGET = re.compile(r"^\s*maxCacheDataSize\s*=", re.MULTILINE)
 
@@ -169,7 +173,7 @@ def _free_form(expr: nodes.NodeNG, calls: StreamlitCalls, ctx: CachedContext, de
     tuple unpacking or what the app's functions return (which mix several inputs)."""
     if depth > MAX_DEPTH:
         return None
-    for node in [expr, *expr.nodes_of_class((nodes.Call, nodes.Name, nodes.Attribute))]:
+    for node in _data_nodes(expr, ctx):
         if isinstance(node, nodes.Call):
             if library_callee(node, ctx.inferrer) in CLOCK_CALLS:
                 return f"{node.func.as_string()}()"
@@ -186,6 +190,28 @@ def _free_form(expr: nodes.NodeNG, calls: StreamlitCalls, ctx: CachedContext, de
                     if inner is not None:
                         return f"'{node.name}' (from {inner})"
     return None
+
+
+def _data_nodes(expr: nodes.NodeNG, ctx: CachedContext) -> Iterator[nodes.NodeNG]:
+    """The calls and names an expression's value is computed from: operators, f-strings,
+    subscripts, methods called on a value (``q.strip()``, ``upload.getvalue()``) and the
+    arguments of readers that keep one result per input (``pd.read_csv(upload)``); not
+    the arguments of other calls (``pick_classroom(typed_id)`` may map any text to one of
+    a few known values), nor lambdas."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (nodes.Call, nodes.Name, nodes.Attribute)):
+            yield node
+        if isinstance(node, nodes.Lambda):
+            continue
+        if isinstance(node, nodes.Call):
+            if library_callee(node, ctx.inferrer) in KEEPS_INPUT:
+                stack.extend(reversed([*node.args, *(k.value for k in node.keywords or ())]))
+            elif isinstance(node.func, nodes.Attribute):
+                stack.append(node.func.expr)
+            continue
+        stack.extend(reversed(list(node.get_children())))
 
 
 def _assigned(name: nodes.Name) -> list[nodes.NodeNG]:
