@@ -4,7 +4,7 @@ Proof: under ``new_thread_per_run`` the second run of the script runs in another
 thread and raises ``sqlite3.ProgrammingError`` ("objects created in a thread can
 only be used in that same thread"); the connection is made at the marker (or by
 the helper the marked line calls), and used wherever the app uses it. The
-standard runs may or may not reuse the thread id, so that error is explained on
+standard runs run each rerun in a new thread too, so that error is explained on
 every run.
 """
 
