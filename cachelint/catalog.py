@@ -32,6 +32,7 @@ class Code:
     fix: str = NO_FIX  # NO_FIX, SOMETIMES or ALWAYS
     fix_safety: tuple[str, ...] = ()  # which kinds of fixes it has: (SAFE,), (SAFE, UNSAFE) ...
     status: str = STABLE  # PREVIEW rules run only with --preview
+    opt_in: bool = False  # reported only when selected by its own code (--select / extend-select STC0NN)
     about_file: bool = False  # STC9xx: about the file itself, not about caching
     docs: str = ""  # for codes without a rule class (STC9xx): the full documentation
 
@@ -58,6 +59,13 @@ class Code:
     @property
     def preview(self) -> bool:
         return self.status == PREVIEW
+
+    @property
+    def status_note(self) -> str:
+        """" (preview)", " (preview, opt-in)" or "": how listings mark the code."""
+        parts = [PREVIEW] if self.preview else []
+        parts += ["opt-in"] if self.opt_in else []
+        return f" ({', '.join(parts)})" if parts else ""
 
 
 _FILE_NOT_PARSED_DOCS = """\
@@ -145,6 +153,28 @@ CODES: tuple[Code, ...] = (
     Code("STC013", "awaitable-from-sync-cache", ERROR,
          "Cached function returning an awaitable, or async code Streamlit's caches reject"),
     Code("STC014", "failing-hash-func", ERROR, "hash_funcs entry that raises for the type it is keyed on"),
+    Code("STC015", "thread-bound-resource", ERROR,
+         "st.cache_resource keeping a sqlite3 connection that only its own thread may use",
+         fix=SOMETIMES, fix_safety=(SAFE,)),
+    Code("STC016", "shared-resource-mutated", WARNING,
+         "Per-session code changing in place a container or DataFrame that st.cache_resource shares"),
+    Code("STC017", "event-loop-bound-resource", ERROR,
+         "st.cache_resource keeping an asyncio primitive that binds to the first rerun's event loop"),
+    Code("STC018", "cache-key-collision", ERROR,
+         "Cached functions Streamlit keys as one: a factory's nested function, or one function on two pages"),
+    Code("STC019", "exhaustible-resource", ERROR,
+         "st.cache_resource keeping a generator, iterator or open file that the first run reads to the end"),
+    Code("STC020", "validate-never-true", ERROR,
+         "validate= function that never returns a value: the resource is rebuilt on every call"),
+    Code("STC021", "unconditional-cache-clear", WARNING, "Cache cleared on every rerun, so it never hits",
+         status=PREVIEW),
+    Code("STC022", "session-cache-off-thread", ERROR,
+         "scope=\"session\" cached function run in a worker thread: StreamlitAPIException", status=PREVIEW),
+    Code("STC023", "unbounded-cache", WARNING,
+         "Cache with no ttl, max_entries or max_size, keyed by free-form input: memory grows without bound",
+         status=PREVIEW, opt_in=True),
+    Code("STC024", "cached-side-effect", WARNING,
+         "Cached function that sends, writes or deletes: the action happens only on a cache miss", status=PREVIEW),
     Code("STC025", "deprecated-cache-api", WARNING,
          "st.cache / st.experimental_memo / st.experimental_singleton: works on the targeted release, "
          "removed in a later one", fix=SOMETIMES, fix_safety=(SAFE,)),
@@ -240,10 +270,15 @@ def selected(code: str, select: frozenset[str] | None, ignore: frozenset[str], p
     The most specific selector wins, as in flake8 and ruff: ``--select STC011 --ignore
     STC0`` reports STC011, ``--select STC0 --ignore STC011`` does not; on a tie ``ignore``
     wins. ``select=None`` selects every code. Preview codes are reported only when
-    ``preview`` is on (as ruff's ``--preview``), and then like any other code.
+    ``preview`` is on (as ruff's ``--preview``), and then like any other code. Opt-in
+    codes (true but often harmless) are reported only when ``select`` names them
+    exactly (``--select STC,STC023``, ``extend-select = ["STC023"]``), never through a
+    prefix or ALL.
     """
     known = BY_CODE.get(code)
     if known is not None and known.preview and not preview:
+        return False
+    if known is not None and known.opt_in and (select is None or code not in select):
         return False
     chosen = 0 if select is None else _longest(code, select)
     return chosen >= 0 and _longest(code, ignore) < chosen

@@ -540,7 +540,7 @@ def _rule(code: str, stdout: TextIO, stderr: TextIO) -> int:
         return EXIT_ERROR
     fix = {catalog.NO_FIX: "none"}.get(found.fix, f"{found.fix} ({', '.join(found.fix_safety)})")
     stdout.write(f"# {found.name} ({found.code})\n\nSeverity: {found.severity}\nFix: {fix}\n"
-                 f"Status: {found.status}\n\n{found.documentation}\n")
+                 f"Status: {found.status}{', opt-in' if found.opt_in else ''}\n\n{found.documentation}\n")
     return EXIT_CLEAN
 
 
@@ -549,7 +549,7 @@ def _rules(fmt: str, stdout: TextIO) -> int:
 
     if fmt == "json":
         json.dump([{"code": c.code, "name": c.name, "severity": c.severity, "summary": c.summary,
-                    "fix": c.fix, "fix_safety": list(c.fix_safety), "status": c.status}
+                    "fix": c.fix, "fix_safety": list(c.fix_safety), "status": c.status, "opt_in": c.opt_in}
                    for c in catalog.CODES], stdout, indent=2)
         stdout.write("\n")
         return EXIT_CLEAN
@@ -557,8 +557,7 @@ def _rules(fmt: str, stdout: TextIO) -> int:
     stdout.write(f"{'code':<6}  {'name':<{width}}  {'severity':<8}  {'fix':<9}  summary\n")
     for c in catalog.CODES:
         fix = "" if not c.fixable else ("yes" if c.fix == catalog.ALWAYS else "sometimes")
-        status = " (preview)" if c.preview else ""
-        stdout.write(f"{c.code:<6}  {c.name:<{width}}  {c.severity:<8}  {fix:<9}  {c.summary}{status}\n")
+        stdout.write(f"{c.code:<6}  {c.name:<{width}}  {c.severity:<8}  {fix:<9}  {c.summary}{c.status_note}\n")
     return EXIT_CLEAN
 
 

@@ -265,7 +265,8 @@ def load(start: Path, overrides: Overrides | None = None, config_file: Path | No
 
     selected: frozenset[str] | None
     if select is None or "ALL" in select:
-        selected = None
+        # Everything; extend-select still names opt-in codes explicitly.
+        selected = frozenset({"ALL"}) | frozenset(extend) if extend else None
     else:
         selected = frozenset(select) | frozenset(extend or [])
     settings = AnalysisSettings(

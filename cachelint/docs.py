@@ -13,11 +13,11 @@ def rule_reference() -> str:
              "| code | name | severity | fix | summary |", "|---|---|---|---|---|"]
     for c in catalog.CODES:
         fix = {catalog.NO_FIX: ""}.get(c.fix, f"{c.fix} ({', '.join(c.fix_safety)})")
-        status = " (preview)" if c.preview else ""
-        parts.append(f"| [{c.code}](#{c.anchor}) | {c.name} | {c.severity} | {fix} | {c.summary}{status} |")
+        parts.append(f"| [{c.code}](#{c.anchor}) | {c.name} | {c.severity} | {fix} | {c.summary}{c.status_note} |")
     for c in catalog.CODES:
         title, _, body = c.documentation.partition("\n")
         status = ", preview: runs only with `--preview`" if c.preview else ""
+        status += f", opt-in: reported only with `--select {c.code}` (or `extend-select`)" if c.opt_in else ""
         parts += ["", f"## {c.code} {c.name}", "", f"*{c.severity}{status}* — {title}", "",
                   ("\n" + body.strip()).replace("\n## ", "\n### ").strip()]
     return "\n".join(parts) + "\n"

@@ -22,13 +22,27 @@ from cachelint.rules.stc011_removed_cache_api import RemovedCacheApi
 from cachelint.rules.stc012_invalid_cache_option import InvalidCacheOption
 from cachelint.rules.stc013_awaitable_from_sync_cache import AwaitableFromSyncCache
 from cachelint.rules.stc014_failing_hash_func import FailingHashFunc
+from cachelint.rules.stc015_thread_bound_resource import ThreadBoundResource
+from cachelint.rules.stc016_shared_resource_mutated import SharedResourceMutated
+from cachelint.rules.stc017_event_loop_bound_resource import EventLoopBoundResource
+from cachelint.rules.stc018_cache_key_collision import CacheKeyCollision
+from cachelint.rules.stc019_exhaustible_resource import ExhaustibleResource
+from cachelint.rules.stc020_validate_never_true import ValidateNeverTrue
+from cachelint.rules.stc021_unconditional_cache_clear import UnconditionalCacheClear
+from cachelint.rules.stc022_session_cache_off_thread import SessionCacheOffThread
+from cachelint.rules.stc023_unbounded_cache import UnboundedCache
+from cachelint.rules.stc024_cached_side_effect import CachedSideEffect
 from cachelint.rules.stc025_deprecated_cache_api import DeprecatedCacheApi
 
 RULES: tuple[Rule, ...] = (UnhashableArgument(), UnhashableSelf(), IdentityHashFunc(), VolatileHashFunc(),
                            DeadHashFuncsKey(), ExcludedArgumentAffectsResult(), UnserializableReturn(),
                            WidgetInCachedFunction(), SessionStateInCache(), HiddenGlobalInput(),
                            RemovedCacheApi(), InvalidCacheOption(), AwaitableFromSyncCache(),
-                           FailingHashFunc(), DeprecatedCacheApi())
+                           FailingHashFunc(), ThreadBoundResource(),
+                           SharedResourceMutated(), EventLoopBoundResource(), CacheKeyCollision(),
+                           ExhaustibleResource(),
+                           ValidateNeverTrue(), UnconditionalCacheClear(),
+                           SessionCacheOffThread(), UnboundedCache(), CachedSideEffect(), DeprecatedCacheApi())
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 

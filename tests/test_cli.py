@@ -164,7 +164,11 @@ def test_rule_and_rules(tmp_path: Path) -> None:
     assert header.split()[:5] == ["code", "name", "severity", "fix", "summary"]
     assert [line.split()[0] for line in listing] == [c.code for c in catalog.CODES]
     assert listing[0].split()[1] == "unhashable-argument"
-    assert [line.split()[0] for line in listing if "  sometimes  " in line] == ["STC011", "STC012", "STC025"]
+    assert [line.split()[0] for line in listing if "  sometimes  " in line] == ["STC011", "STC012", "STC015", "STC025"]
+    marked = {line.split()[0]: line for line in listing if line.endswith(")")}
+    assert [code for code, line in marked.items() if line.endswith(" (preview)")] == ["STC021", "STC022", "STC024"]
+    assert marked["STC023"].endswith(" (preview, opt-in)")
+    assert "Status: preview, opt-in" in run(tmp_path, "rule", "STC023").out
 
 
 def test_no_arguments_prints_help(tmp_path: Path) -> None:

@@ -199,3 +199,33 @@ def test_flake8_and_pylint_honour_the_pyproject_table(tmp_path: Path) -> None:
     broken = subprocess.run([sys.executable, "-m", "flake8", "--select", "STC", "app.py"],
                             cwd=tmp_path, capture_output=True, text=True)
     assert broken.stdout == "" and "unknown key 'selct'" in broken.stderr and "using the defaults" in broken.stderr
+
+
+UNBOUNDED_APP = '''\
+import streamlit as st
+
+
+@st.cache_data
+def answer(question):
+    return question.encode() * 1000
+
+
+st.cache_data.clear()
+st.write(len(answer(st.text_input("Ask"))))
+'''
+
+
+def test_preview_rules_and_the_opt_in_rule(tmp_path: Path) -> None:
+    """Preview rules run only with --preview; the opt-in STC023 also needs its code selected."""
+    write(tmp_path, {"app/app.py": UNBOUNDED_APP})
+
+    def found(*args: str) -> list[str]:
+        return codes(run(tmp_path, "check", "app", "--format", "concise", "--no-cache", *args))
+
+    assert found() == []
+    assert found("--preview") == ["STC021"]
+    assert found("--preview", "--select", "STC,STC023") == ["STC023", "STC021"]
+    assert found("--preview", "--select", "STC02") == ["STC021"]  # a prefix does not opt in
+    assert found("--select", "STC023") == []  # nor does a selection without --preview
+    write(tmp_path, {"app/pyproject.toml": '[tool.cachelint]\npreview = true\nextend-select = ["STC023"]\n'})
+    assert found() == ["STC023", "STC021"]

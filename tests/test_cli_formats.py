@@ -44,7 +44,7 @@ def test_json_matches_the_documented_schema(project: Path) -> None:
     first = data["findings"][0]
     assert first == {
         "path": "app.py", "code": "STC001", "name": "unhashable-argument", "severity": "error",
-        "confidence": "high",
+        "preview": False, "confidence": "high",
         "message": "argument 'model' of cached 'predict' has type 'Model', which Streamlit cannot hash "
                    "(UnhashableParamError); add hash_funcs={Model: ...} or rename it '_model'",
         "location": {"line": 10, "column": 13}, "end_location": {"line": 10, "column": 25},
@@ -108,6 +108,9 @@ def test_sarif_content_for_github_code_scanning(project: Path) -> None:
     assert stc001["fullDescription"]["text"].startswith("Finds parameters of `@st.cache_data`")
     assert "## Why is this bad?" in stc001["help"]["markdown"]
     assert stc001["defaultConfiguration"]["level"] == "error"
+    assert stc001["properties"]["preview"] is False and "preview" not in stc001["properties"]["tags"]
+    assert by_id["STC021"]["properties"]["preview"] is True and "preview" in by_id["STC021"]["properties"]["tags"]
+    assert "opt-in" in by_id["STC023"]["properties"]["tags"]
 
     results = run_["results"]
     assert [r["ruleId"] for r in results] == ["STC001", "STC900", "STC003", "STC001"]

@@ -84,7 +84,25 @@ def verify(fixture: Fixture) -> list[str]:
 
     if not expected and not any(result.first.entries for result in results):
         problems.append(f"{title}: clean fixture stored no cache entry (did it call a cached function?)")
+    if not expected:
+        for result in results:
+            cached, uncached = oracle.render_with_and_without_cache(fixture, result.script)
+            if cached != uncached:
+                problems.append(f"{result.script.name}: a clean fixture shows something else with its cache than "
+                                f"with a cache that never hits: {_first_difference(uncached, cached)}")
+            for number, run in enumerate(result.reruns, 2):
+                if run.shown != result.first.shown:
+                    problems.append(f"{result.script.name}: run {number} of a clean fixture showed something else "
+                                    f"than run 1 with identical inputs: "
+                                    f"{_first_difference(result.first.shown, run.shown)}")
     return problems
+
+
+def _first_difference(before: list[str], after: list[str]) -> str:
+    for old, new in zip(before, after):
+        if old != new:
+            return f"{' '.join(old.split())[:160]!r} became {' '.join(new.split())[:160]!r}"
+    return f"{len(before)} elements became {len(after)}"
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f.name for f in FIXTURES])
@@ -225,6 +243,82 @@ MUTANTS: dict[str, tuple[str, list[tuple[str, str]], str]] = {
     ),
     "invalid-option-unmarked": ("api/stc012_ttl_mins.py", [("  # expect: STC012", "")], "unexpected error"),
     "never-hit-unmarked": ("api/stc012_ttl_zero.py", [("  # expect: STC012", "")], "missed on reruns"),
+    "thread-bound-unmarked": ("resources/stc015_direct_connect.py", [("  # expect: STC015", "")], "unexpected error"),
+    "thread-bound-on-unchecked-connection": (
+        "resources/clean_stc015_check_same_thread_false.py",
+        [("check_same_thread=False)", "check_same_thread=False)  # expect: STC015")],
+        "expected STC015",
+    ),
+    "shared-mutation-unmarked": ("resources/stc016_drop_inplace.py", [("  # expect: STC016", "")], "unexpected error"),
+    "shared-mutation-on-copy": (
+        "resources/clean_stc016_copy_first.py",
+        [('inplace=True)', 'inplace=True)  # expect: STC016')],
+        "expected STC016",
+    ),
+    "loop-bound-unmarked": ("resources/stc017_semaphore_gather.py", [("  # expect: STC017", "")], "unexpected error"),
+    "exhausted-unmarked": ("resources/stc019_csv_dictreader.py", [("  # expect: STC019", "")], "showed something else"),
+    "exhausted-on-list": (
+        "resources/clean_stc019_list_inside.py",
+        [('\\nbob,5\\n")))', '\\nbob,5\\n")))  # expect: STC019')],
+        "expected STC019",
+    ),
+    "validate-unmarked": ("resources/stc020_raises_when_dead.py", [("  # expect: STC020", "")], "missed on reruns"),
+    "validate-on-truthy-cursor": (
+        "resources/clean_stc020_truthy_cursor.py",
+        [('conn.execute("select 1"))', 'conn.execute("select 1"))  # expect: STC020')],
+        "expected STC020",
+    ),
+    "collision-unmarked": ("keys/stc018_factory_two_regions.py", [("  # expect: STC018", "")],
+                           "with a cache that never hits"),
+    "collision-on-passed-argument": (
+        "keys/clean_stc018_passed_as_argument.py",
+        [('return f"sales for {region}"', 'return f"sales for {region}"  # expect: STC018')],
+        "expected STC018",
+    ),
+    "page-collision-on-differing-copies": (
+        "keys/clean_stc018_pages_comment_differs",
+        [('REGION = "US"', 'REGION = "US"  # expect: STC018')],
+        "expected STC018",
+    ),
+    "persist-without-ttl-marked": (
+        "api/clean_persist_without_ttl.py",
+        [('@st.cache_data(persist="disk")', '@st.cache_data(persist="disk")  # expect: STC012')],
+        "expected STC012",
+    ),
+    "persist-ttl-on-memory-cache": (
+        "api/clean_persist_without_ttl.py",
+        [("@st.cache_data(persist=False, ttl=600)", "@st.cache_data(persist=False, ttl=600)  # expect: STC012")],
+        "expected STC012",
+    ),
+    "clear-unmarked": ("preview/stc021_clear_all_at_top.py", [("  # expect: STC021", "")], "missed on reruns"),
+    "clear-under-button": (
+        "preview/clean_stc021_button.py",
+        [("    st.cache_data.clear()", "    st.cache_data.clear()  # expect: STC021")],
+        "expected STC021",
+    ),
+    "session-thread-unmarked": ("preview/stc022_pool_map.py", [("  # expect: STC022", "")], "unexpected error"),
+    "session-thread-on-global-scope": (
+        "preview/clean_stc022_global_scope_pool.py",
+        [('["a", "bb"])))', '["a", "bb"])))  # expect: STC022')],
+        "expected STC022",
+    ),
+    "unbounded-unmarked": ("preview/stc023_clock_argument.py", [("  # expect: STC023", "")], "missed on reruns"),
+    "unbounded-on-bounded": (
+        "preview/clean_stc023_max_entries.py",
+        [("def answer(question: str) -> bytes:", "def answer(question: str) -> bytes:  # expect: STC023")],
+        "expected STC023",
+    ),
+    "side-effect-unmarked": ("preview/stc024_visit_counter.py", [("  # expect: STC024", "")], "showed something else"),
+    "side-effect-on-reader": (
+        "preview/clean_stc024_reads_only.py",
+        [("(item,)).fetchone()[0]", "(item,)).fetchone()[0]  # expect: STC024")],
+        "expected STC024",
+    ),
+    "loop-bound-on-sync-queue": (
+        "resources/clean_stc017_sync_queue.py",
+        [("    return asyncio.Queue()", "    return asyncio.Queue()  # expect: STC017")],
+        "expected STC017",
+    ),
 }
 
 
@@ -288,3 +382,37 @@ def test_body_clean_fixture_is_neither_shared_nor_stale(fixture: Fixture) -> Non
             if errors:
                 problems.append(f"{script.name}, {what}: errors {errors}")
     assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------------------
+# STC018's clean multipage fixtures: a page visited after the others shows what it shows
+# on its own (same functions reading the same values, differing copies, a shared module)
+
+KEYS_CLEAN_PAGES = [f for f in discover("keys") if not f.expected() and f.pages]
+
+
+@pytest.mark.parametrize("fixture", KEYS_CLEAN_PAGES, ids=[f.name for f in KEYS_CLEAN_PAGES])
+def test_keys_clean_page_is_not_served_another_page_result(fixture: Fixture) -> None:
+    from oracle.probes.stc018 import shown_after
+
+    for page in fixture.pages:
+        others = [p for p in fixture.pages if p != page]
+        after, alone, errors = shown_after(fixture, page, others)
+        assert not errors and after == alone, f"{page.name}: {after} after {[p.name for p in others]}, {alone} alone"
+
+
+# ---------------------------------------------------------------------------
+# STC016's clean fixtures: a second session (other session id and query params) sees
+# what it sees on empty caches, except where the fixture shares on purpose
+
+SHARED_ON_PURPOSE = {"resources/clean_stc016_lock_protected_room.py", "resources/clean_stc016_shared_registry.py"}
+SHARED_CLEAN = [f for f in discover("resources")
+                if not f.expected() and "stc016" in f.name and f.name not in SHARED_ON_PURPOSE]
+
+
+@pytest.mark.parametrize("fixture", SHARED_CLEAN, ids=[f.name for f in SHARED_CLEAN])
+def test_shared_resource_clean_fixture_leaks_nothing(fixture: Fixture) -> None:
+    for script in oracle.scripts_of(fixture):
+        comparison = comparisons.two_sessions(fixture, script)
+        errors = comparison.first.errors + comparison.shared.errors + comparison.fresh.errors
+        assert not comparison.stale and not errors, f"{script.name}: {comparison.difference()} {errors}"

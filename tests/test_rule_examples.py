@@ -32,7 +32,9 @@ MARKER = re.compile(r"[ \t]*#\s*expect:[^\r\n]*")  # the markers stay in the fix
 def _run(example: Example, code: str, tmp_path: Path) -> tuple[Path, list]:
     path = tmp_path / "app.py"
     path.write_text(example.text, encoding="utf-8")
-    settings = AnalysisSettings(target_streamlit=example.target_streamlit, preview=True)
+    # preview rules on, and the rule selected by its code (opt-in rules need that)
+    settings = AnalysisSettings(select=frozenset({"ALL", code}), target_streamlit=example.target_streamlit,
+                                preview=True)
     config = Config(settings, tmp_path)
     return path, [f for f in Service(config).check(path.resolve()) if f.code == code]
 

@@ -53,8 +53,9 @@ def rules(extra: Iterable[str] = ()) -> list[dict[str, Any]]:
             "fullDescription": {"text": " ".join(what.split())},
             "help": {"text": doc, "markdown": doc},
             "defaultConfiguration": {"level": LEVELS[code.severity]},
-            "properties": {"tags": ["streamlit", "caching", "cachelint" if code.about_file else "correctness"],
-                           "precision": "high"},
+            "properties": {"tags": ["streamlit", "caching", "cachelint" if code.about_file else "correctness"]
+                           + (["preview"] if code.preview else []) + (["opt-in"] if code.opt_in else []),
+                           "precision": "medium" if code.preview else "high", "preview": code.preview},
         })
     return found
 

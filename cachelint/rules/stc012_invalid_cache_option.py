@@ -81,6 +81,7 @@ def _check_call(call: nodes.Call, kind: str, model: StreamlitModel,
         if name not in accepted:
             yield _unknown_option(call, keyword, kind, model)
     yield from _check_ttl(call, keywords, kind, model)
+    yield from _check_persist_ttl(call, keywords, kind, api)
     if "max_entries" in keywords:
         value = literal(keywords["max_entries"].value)
         if _is_number(value) and value <= 0:
@@ -200,6 +201,34 @@ def _seconds_literal(seconds: float) -> int | float:
     return int(seconds) if float(seconds).is_integer() else seconds
 
 
+def _check_persist_ttl(call: nodes.Call, keywords: dict[str, nodes.Keyword], kind: str,
+                       api: str) -> Iterator[OptionProblem]:
+    """``persist="disk"`` (or ``True``) with a ttl: the disk cache ignores the ttl (Streamlit only
+    logs it) and serves the first value forever, stale. Reported at ``persist``, which the
+    (unsafe) fix drops: the ttl then refreshes as written, and a restart starts cold."""
+    ttl, persist = keywords.get("ttl"), keywords.get("persist")
+    if kind != "data" or ttl is None or persist is None:
+        return
+    stored = literal(persist.value)
+    if not (stored is True or stored == "disk") or _literal_option(keywords, "refresh_mode") == "background":
+        return  # with background refresh the decorator raises: _check_background
+    value = literal(ttl.value)
+    if isinstance(value, str):
+        parsed = parse_ttl_string(value)
+        expires = parsed.ok and parsed.seconds is not None and parsed.seconds > 0 and not is_bare_number(value)
+    elif _is_number(value):
+        expires = 0 < value < float("inf")
+    else:
+        expires = value is UNKNOWN and isinstance(ttl.value, nodes.Call) and \
+            ttl.value.func.as_string().rpartition(".")[2] == "timedelta"
+    if expires:
+        yield OptionProblem(call, persist, f"{api}(persist={stored!r}, ttl={ttl.value.as_string()}): Streamlit "
+                            f"ignores the ttl of a disk-persisted cache (it only logs a warning) and serves the first "
+                            f"value forever, so results go stale; drop one of them: persist to refresh every ttl "
+                            f"(--unsafe-fixes does), or the ttl to keep results until the cache is cleared",
+                            fix="drop", safe=False)
+
+
 def _never_hits(call: nodes.Call, keyword: nodes.Keyword, api: str, value: object,
                 keywords: dict[str, nodes.Keyword], errors: dict[str, str]) -> OptionProblem:
     if _literal_option(keywords, "refresh_mode") == "background":
@@ -310,7 +339,8 @@ class InvalidCacheOption(Rule):
     *nanoseconds*), a `ttl` of zero or less, an invalid `persist`, `scope` or
     `refresh_mode`, `refresh_mode="background"` without a `ttl` or with `persist`,
     `max_entries` of zero or less, a `max_size` that is not a positive size, a
-    `validate` that is not a function, and `hash_funcs` that is not a dict. Only
+    `validate` that is not a function, `hash_funcs` that is not a dict, and a `ttl`
+    together with `persist="disk"` (or `persist=True`), which Streamlit ignores. Only
     values written in the source (or module constants bound once) are judged.
 
     ## Why is this bad?
@@ -321,7 +351,8 @@ class InvalidCacheOption(Rule):
     fail on the first call (`ValueError: value too large`, `AttributeError`). A
     `ttl` of zero, less, or a few nanoseconds is accepted, but every entry expires
     as soon as it is stored: the cache never hits and the function runs on every
-    rerun.
+    rerun. A disk-persisted cache ignores its `ttl` (Streamlit only logs it): the
+    first value is served forever, stale.
 
     ## By release
     Checked against the release the app targets (its pin; `cachelint check -v`),
@@ -362,7 +393,8 @@ class InvalidCacheOption(Rule):
     where it changes nothing). Rewriting a `ttl` (`"3600"` to `3600`, `"5 mins"` to
     `"5min"`) and dropping `allow_output_mutation=True` from `st.cache_data` or
     `persist` from `st.cache_resource` change what the code says, so they are
-    applied only with `--unsafe-fixes`.
+    applied only with `--unsafe-fixes`; so is dropping `persist` next to a `ttl`
+    (the ttl then refreshes as written; results no longer survive a restart).
     """
 
     code = "STC012"

@@ -56,6 +56,7 @@ class Run:
     entries: int  # cache entries (cache_data + cache_resource) after this run
     hash_funcs_keys: frozenset[str] = frozenset()  # keys of the hash_funcs tables Streamlit hashed with
     hash_funcs_calls: Counter[str] = field(default_factory=Counter)  # calls of each hash_funcs entry, by key
+    shown: list[str] = field(default_factory=list)  # what the run rendered (``rendered``)
 
 
 @dataclass
@@ -102,10 +103,14 @@ def run_fixture(fixture: Fixture, reruns: int) -> list[ScriptResult]:
 
 
 def run_script(fixture: Fixture, script: Path, reruns: int) -> ScriptResult:
+    """Run ``script`` once, then ``reruns`` more times with identical inputs; each run in a
+    script thread with an id no earlier run had, as on a server (``new_thread_per_run``)."""
     from streamlit.testing.v1 import AppTest
 
+    from oracle.tricks import new_thread_per_run
+
     result = ScriptResult(script)
-    with isolated(import_root(fixture)):
+    with isolated(import_root(fixture)), new_thread_per_run():
         clear_caches()
         at = AppTest.from_file(str(script), default_timeout=TIMEOUT)
         for _ in range(1 + reruns):
@@ -122,6 +127,7 @@ def run_script(fixture: Fixture, script: Path, reruns: int) -> ScriptResult:
                     entries=cache_entry_count(),
                     hash_funcs_keys=frozenset(spy.keys),
                     hash_funcs_calls=spy.calls,
+                    shown=comparable(at),
                 )
             )
         clear_caches()
@@ -171,6 +177,32 @@ def rendered(at) -> list[str]:
     return out
 
 
+def comparable(at) -> list[str]:
+    """What the app rendered, as ``rendered`` lists it, with each data frame's Arrow bytes
+    replaced by the table they hold (the bytes of one table differ from run to run)."""
+    out: list[str] = []
+
+    def walk(node) -> None:
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for key in sorted(children):
+                walk(children[key])
+            return
+        proto = getattr(node, "proto", None)
+        data = getattr(getattr(proto, "arrow_data", None), "data", None)
+        if data:
+            import pyarrow as pa
+
+            table = pa.ipc.open_stream(data).read_all()
+            out.append(f"{type(node).__name__}: {table.to_pydict()!r}")
+            return
+        out.append(f"{type(node).__name__}: {proto if proto is not None else ''}")
+
+    walk(at.main)
+    walk(at.sidebar)
+    return out
+
+
 def render_with_and_without_cache(fixture: Fixture, script: Path) -> tuple[list[str], list[str]]:
     """One fresh run of ``script`` with its cache, and one where the cache never hits."""
     from streamlit.testing.v1 import AppTest
@@ -182,7 +214,7 @@ def render_with_and_without_cache(fixture: Fixture, script: Path) -> tuple[list[
             at = AppTest.from_file(str(script), default_timeout=TIMEOUT)
             with cache_never_hits() if defeat else contextlib.nullcontext():
                 at.run()
-            shown.append(rendered(at))
+            shown.append(comparable(at))
             clear_caches()
     return shown[0], shown[1]
 

@@ -152,6 +152,8 @@ def count_bodies(fixture: Fixture, scratch: Path | None = None) -> Iterator[Body
             return
         code = frame.f_code
         by_line = names.get(code.co_filename)
+        if code.co_name.startswith("<"):  # a lambda or comprehension on a def or decorator line
+            return
         if by_line is None or code.co_firstlineno not in by_line or not _starting(frame):
             return
         with log.path.open("a", encoding="utf-8") as out:

@@ -3,18 +3,27 @@
 Proof: each expected option makes Streamlit fail: an exception about that
 option (or its value) when the decorator or the first call runs; or, for a ttl
 whose entries expire at once, the cached function of the marker misses on every
-rerun, with no exception.
+rerun, with no exception; or, for a ttl next to ``persist="disk"`` / ``True``,
+the value goes stale: with Streamlit's disk storage (``disk_caches``), a run, a
+pause longer than the ttl and another run execute the cached body once, while
+the same app without ``persist`` (the control, a copy) executes it twice.
 """
 
 from __future__ import annotations
 
 import ast
+import re
+import shutil
+import tempfile
+import time
 from pathlib import Path
 
 from expectations import Expected, Fixture
-from oracle.harness import ScriptResult, ShownError
+from oracle.harness import TIMEOUT, ScriptResult, ShownError, import_root, isolated
+from oracle.internals import clear_caches, disk_caches
 from oracle.registry import Verdict, probe, where
 from oracle.source import cached_function_at
+from oracle.tricks import count_bodies
 
 _OPTION_ERRORS = frozenset({
     "TypeError", "StreamlitBadTimeStringError", "StreamlitValueError", "StreamlitMissingRequiredParameterError",
@@ -42,6 +51,13 @@ def check_invalid_option(fixture: Fixture, expected: list[Expected], results: li
             continue
         if any(_about_option(error, options) for error in errors):
             verdict.explains_rerun_misses = True  # a call that fails stores nothing: it misses every time
+            continue
+        if "ttl" in options and "persist" in options and not errors:
+            stale = _stale_despite_ttl(fixture, item)
+            if stale is None:
+                continue
+            verdict.problems.append(f"{where(fixture, item)}: expected STC012: a persisted value that outlives its "
+                                    f"ttl; {stale}")
             continue
         qualname = cached_function_at(item.path, item.line)
         missed = [name for result in results for name in result.rerun_misses()
@@ -84,3 +100,41 @@ def _options_at(path: Path, line: int) -> dict[str, str]:
                 value = ""
             found[node.arg] = value if isinstance(value, str) else ""
     return found
+
+
+_PERSIST_DISK = re.compile(r"persist\s*=\s*(?:\"disk\"|'disk'|True)")
+TTL_PAUSE = 1.6  # seconds: longer than the fixtures' ttl (1 s)
+
+
+def _stale_despite_ttl(fixture: Fixture, item: Expected) -> str | None:
+    """None when the persisted body runs once over two runs a ttl apart and the control
+    (persist removed) twice; else what was seen."""
+    persisted = _bodies_over_ttl(fixture)
+    with tempfile.TemporaryDirectory(prefix="cachelint-oracle-control-") as scratch:
+        root = Path(scratch) / fixture.root.name
+        if fixture.root.is_dir():
+            shutil.copytree(fixture.root, root)
+        else:
+            shutil.copy(fixture.root, root)
+        marked = root / item.path.relative_to(fixture.root) if fixture.root.is_dir() else root
+        lines = marked.read_text(encoding="utf-8").splitlines(keepends=True)
+        lines[item.line - 1] = _PERSIST_DISK.sub("persist=None", lines[item.line - 1])
+        marked.write_text("".join(lines), encoding="utf-8")
+        entry = root / fixture.entry.relative_to(fixture.root) if fixture.root.is_dir() else root
+        control = _bodies_over_ttl(Fixture(root, entry))
+    if persisted == 1 and control == 2:
+        return None
+    return f"body executions over two runs {TTL_PAUSE} s apart: {persisted} with persist, {control} without"
+
+
+def _bodies_over_ttl(fixture: Fixture) -> int:
+    from streamlit.testing.v1 import AppTest
+
+    with isolated(import_root(fixture)), disk_caches(), count_bodies(fixture) as log:
+        clear_caches()
+        at = AppTest.from_file(str(fixture.entry), default_timeout=TIMEOUT)
+        at.run()
+        time.sleep(TTL_PAUSE)
+        at.run()
+        clear_caches()
+    return log.count()
