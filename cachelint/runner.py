@@ -21,6 +21,7 @@ from cachelint.config import Config
 from cachelint.files import FileFinder
 from cachelint.findings import Finding, Report
 from cachelint.layout import Layout
+from cachelint.noqa import Noqa
 from cachelint.result_cache import ResultCache
 from cachelint.service import Service
 from cachelint.source import MENTIONS_BYTES, Unreadable, decode
@@ -37,27 +38,39 @@ def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = 
     layout = Layout()
     cache = ResultCache(config.root, config.cache_token(), layout) if use_cache else None
     raw: dict[Path, list[Finding]] = {}
-    contents: dict[Path, bytes] = {}  # Streamlit files: decoded only if they have findings
+    quiet: dict[Path, list[bool]] = {}  # for each finding: does the file's ``# noqa`` silence it?
+    contents: dict[Path, bytes] = {}  # Streamlit files read in this run
+    relevant: list[Path] = []
     misses: list[Path] = []
     keys: dict[Path, str] = {}
     hits = 0
     total = len(files)
+    # First every file's prefilter (an unchanged file is not read: the cache knows its
+    # verdict), then the keys: the cache must have seen every file before it can tell
+    # whether anything the remembered keys depend on changed.
     for path in files:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
-            raw[path] = [Finding(path, 1, 0, SYNTAX_ERROR, f"cannot read the file: {reason}")]
-            continue
-        if MENTIONS_BYTES.search(data) is None and b"\0" not in data:  # (UTF-16 text is for the engine to report)
-            continue
-        contents[path] = data
+        mentions = cache.known(path) if cache is not None else None
+        if mentions is None:
+            try:
+                data = cache.read_file(path) if cache is not None else path.read_bytes()
+            except OSError as exc:
+                reason = exc.strerror or type(exc).__name__
+                raw[path] = [Finding(path, 1, 0, SYNTAX_ERROR, f"cannot read the file: {reason}")]
+                continue
+            # (UTF-16 text is for the engine to report)
+            mentions = MENTIONS_BYTES.search(data) is not None or b"\0" in data
+            if cache is not None:
+                cache.note(path, mentions)
+            if mentions:
+                contents[path] = data
+        if mentions:
+            relevant.append(path)
+    for path in relevant:
         if cache is not None:
-            cache.remember(path, data)
             keys[path] = cache.key(path)
             found = cache.get(keys[path], path)
             if found is not None:
-                raw[path] = found
+                raw[path], quiet[path] = found
                 hits += 1
                 continue
         misses.append(path)
@@ -68,8 +81,9 @@ def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = 
     def finished(path: Path, found: list[Finding]) -> None:
         nonlocal done
         raw[path] = found
+        quiet[path] = _silenced(found, contents.get(path))
         if cache is not None and not any(f.code == INTERNAL_ERROR for f in found):
-            cache.put(keys[path], found)
+            cache.put(keys[path], found, quiet[path])
         done += 1
         if progress:
             progress(done, total)
@@ -89,9 +103,18 @@ def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = 
     texts: dict[Path, str] = {}
     shower = Service(config)
     for path, found in raw.items():
-        if found and path in contents:
-            texts[path] = _text(contents[path])
-        findings.extend(shower.shown(path, found, texts.get(path)))
+        silenced = quiet.get(path) or [False] * len(found)
+        shown = shower.shown(path, [f for f, q in zip(found, silenced) if not q], None)
+        if shown:
+            data = contents.get(path)
+            if data is None:
+                try:
+                    data = path.read_bytes()
+                except OSError:
+                    data = None
+            if data is not None:
+                texts[path] = _text(data)
+        findings.extend(shown)
     findings.sort()
     return Report(findings, total, config.root, {f.path: texts[f.path] for f in findings if f.path in texts},
                   analysed=len(misses), cached=hits)
@@ -103,6 +126,16 @@ def run_text(path: Path, text: str, config: Config) -> Report:
     service = Service(config)
     findings = service.shown(path, service.analyse(path, text), text)
     return Report(sorted(findings), 1, config.root, {path: text}, analysed=1)
+
+
+def _silenced(found: list[Finding], data: bytes | None) -> list[bool]:
+    """For each finding: does a ``# noqa`` comment of the file silence it? (Kept in the result
+    cache with the findings: it depends only on the text, and tokenizing a large file for
+    its logical lines costs more than the rest of a warm run.)"""
+    if not found or data is None:
+        return [False] * len(found)
+    noqa = Noqa(_text(data))
+    return [noqa.suppresses(f.line, f.code) for f in found]
 
 
 def _text(data: bytes) -> str:
