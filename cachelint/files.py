@@ -44,6 +44,10 @@ def _skipped_dir(folder: Path, name: str) -> bool:
     return (folder / name / "pyvenv.cfg").exists()  # a virtualenv under any name
 
 
+def _parts(path: Path) -> tuple[str, ...]:
+    return path.parts
+
+
 def relative_posix(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
@@ -72,7 +76,7 @@ class FileFinder:
                 found.update(p for p in self._in_folder(path) if not self.excluded(p))
             elif not self.excluded(path):
                 found.add(path)  # named explicitly: checked whatever its name (missing: reported)
-        return sorted(found)
+        return sorted(found, key=_parts)  # the order of sorted(found), without comparing Path objects
 
     def _in_folder(self, folder: Path) -> list[Path]:
         listed = self._git_files(folder) if self.use_git else None

@@ -43,7 +43,6 @@ import hashlib
 import json
 import os
 import stat as stat_module
-import tempfile
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -501,6 +500,8 @@ class ResultCache:
         self._dirty = self._records_dirty = False
 
     def _write(self, target: Path, data: dict) -> None:
+        import tempfile  # (only a run that changed something writes)
+
         handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".results-", suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:

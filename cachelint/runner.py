@@ -14,6 +14,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from collections.abc import Iterator, Mapping
 from typing import Callable, Sequence
 
 from cachelint.catalog import INTERNAL_ERROR, SYNTAX_ERROR
@@ -100,24 +101,50 @@ def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = 
         cache.save()
 
     findings = []
-    texts: dict[Path, str] = {}
     shower = Service(config)
     for path, found in raw.items():
-        silenced = quiet.get(path) or [False] * len(found)
-        shown = shower.shown(path, [f for f, q in zip(found, silenced) if not q], None)
-        if shown:
-            data = contents.get(path)
+        if found:
+            silenced = quiet.get(path) or [False] * len(found)
+            findings.extend(shower.shown(path, [f for f, q in zip(found, silenced) if not q], None))
+    findings.sort()
+    return Report(findings, total, config.root, _Texts({f.path for f in findings}, contents),
+                  analysed=len(misses), cached=hits)
+
+
+class _Texts(Mapping):
+    """The text of each file with findings (to show their lines), decoded when first asked
+    for: a warm run printed in a format without source lines decodes nothing."""
+
+    def __init__(self, paths: set[Path], contents: dict[Path, bytes]):
+        self._paths = paths
+        self._contents = contents
+        self._decoded: dict[Path, str | None] = {}
+
+    def _get(self, path: Path) -> str | None:
+        if path not in self._decoded:
+            data = self._contents.get(path)
             if data is None:
                 try:
                     data = path.read_bytes()
                 except OSError:
                     data = None
-            if data is not None:
-                texts[path] = _text(data)
-        findings.extend(shown)
-    findings.sort()
-    return Report(findings, total, config.root, {f.path: texts[f.path] for f in findings if f.path in texts},
-                  analysed=len(misses), cached=hits)
+            self._decoded[path] = _text(data) if data is not None else None
+        return self._decoded[path]
+
+    def __getitem__(self, path: Path) -> str:
+        text = self._get(path) if path in self._paths else None
+        if text is None:
+            raise KeyError(path)
+        return text
+
+    def __iter__(self) -> Iterator[Path]:
+        return (p for p in sorted(self._paths) if self._get(p) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._paths and self._get(path) is not None  # type: ignore[arg-type]
 
 
 def run_text(path: Path, text: str, config: Config) -> Report:
