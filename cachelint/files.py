@@ -83,19 +83,23 @@ class FileFinder:
         if listed is None:
             return self._walk(folder)
         found = []
+        skipped_in: dict[Path, bool] = {}  # folder -> is it in a skipped folder? (asked once a folder)
         for path in listed:
-            try:
-                parts = path.relative_to(folder).parts[:-1]
-            except ValueError:
-                continue
-            skipped = False
-            parent = folder
-            for part in parts:
-                if _skipped_dir(parent, part):
-                    skipped = True
-                    break
-                parent = parent / part
-            if not skipped and path.is_file():
+            skipped = skipped_in.get(path.parent)
+            if skipped is None:
+                try:
+                    parts = path.parent.relative_to(folder).parts
+                except ValueError:
+                    continue
+                skipped = False
+                parent = folder
+                for part in parts:
+                    if _skipped_dir(parent, part):
+                        skipped = True
+                        break
+                    parent = parent / part
+                skipped_in[path.parent] = skipped
+            if not skipped and os.path.isfile(path):
                 found.append(path)
         return found
 
@@ -112,7 +116,7 @@ class FileFinder:
         if result.returncode != 0:
             return None
         names = result.stdout.decode("utf-8", "surrogateescape").split("\0")
-        return sorted({folder / name for name in names if name.endswith(SUFFIXES)})
+        return sorted({folder / name for name in names if name.endswith(SUFFIXES)}, key=_parts)
 
     @staticmethod
     def _walk(folder: Path) -> list[Path]:
