@@ -23,6 +23,15 @@ in:
 GC time is measured apart (``gc.callbacks``), as is process start (fresh interpreters:
 ``python -c pass``, ``import cachelint.cli``, ``import cachelint.engine``). Memory: the
 resident set after each unit (``/proc/self/statm``) and the largest growth.
+
+Every astroid parse is also timed and counted by why it happened (the checked file, an
+imported module, an importer looked at for call sites), with how many of the parsed
+importers held a call of a cached function, and what ``ast.parse`` of the same texts
+costs (the price of a pre-scan with Python's own parser).
+
+The analysis budget (``file_budget_seconds``, wall clock) is switched off, so that every
+file is analysed completely whatever the load: the profile is of the whole work.
+``--no-sampling`` leaves pyinstrument out (the parse accounting and timings only).
 """
 
 from __future__ import annotations
@@ -70,6 +79,9 @@ def classify(function: str, path: str) -> str | None:
         return "rules"
     if "/cachelint/analysis/project.py" in path and function not in ("module", "try_module", "build_tree"):
         return "project model (import index, layout)"
+    if "/astroid/" in path and ("raw_building" in path or "/brain/" in path or path.endswith("astroid/manager.py")
+                                or "objectmodel" in path):
+        return "astroid set-up (builtins, brain modules)"
     if path.endswith("cachelint/engine.py") and function == "__init__":
         return "engine set-up"
     if "/cachelint/streamlit_model/" in path or path.endswith("cachelint/registry.py"):
@@ -96,6 +108,8 @@ def attribute(frame, phase: str, why: str, totals: Counter, files: Counter, pare
         if phase not in ("parse", "astroid rebuild"):
             short = path.split("/site-packages/")[-1].split("/wt-perf/")[-1] if path else "?"
             files[f"{short}:{function}"] += own
+            if phase.startswith("other"):
+                files[f"(other) {short}:{function}"] += own
     for child in children:
         attribute(child, phase, why, totals, files, f"{path}:{function}")
 
@@ -121,9 +135,12 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=0.002)
     parser.add_argument("--top", type=int, default=15)
     parser.add_argument("--output", type=Path)
+    parser.add_argument("--no-sampling", action="store_true")
     args = parser.parse_args()
 
-    from pyinstrument import Profiler
+    import ast
+    import dataclasses
+    import inspect
 
     from cachelint import runner
     from cachelint.config import Overrides, load
@@ -135,6 +152,7 @@ def main() -> None:
 
     target = args.target.resolve()
     config = load(target, Overrides(), isolated=True, cwd=target)
+    config = dataclasses.replace(config, settings=dataclasses.replace(config.settings, file_budget_seconds=1e9))
     steps: dict[str, float] = {}
 
     clock = time.process_time
@@ -172,17 +190,50 @@ def main() -> None:
             gc_time[0] += time.perf_counter() - gc_started[0]
             collections[info["generation"]] += 1
 
+    import cachelint.analysis.callsites as callsites
+    import cachelint.analysis.project as project
+
+    parses: list[tuple[str, str, float]] = []  # (why, path, seconds)
+    real_build = project.build_tree
+
+    def timed_build(text, modname, path):
+        why = "the checked file"
+        for frame in inspect.stack(0)[1:12]:
+            if frame.function in ("callers",):
+                why = "importer (call-site search)"
+                break
+            if frame.function in ("imports_of", "resolve_import"):
+                why = "imported module"
+                break
+        started = time.process_time()
+        try:
+            return real_build(text, modname, path)
+        finally:
+            parses.append((why, str(path), time.process_time() - started))
+
+    project.build_tree = timed_build
+    with_sites: set[str] = set()
+    real_find = callsites.CallSiteIndex._find
+
+    def find(self, cached):
+        found = real_find(self, cached)
+        with_sites.update(str(site.module.path) for site in found)
+        return found
+
+    callsites.CallSiteIndex._find = find
     runner._tune_gc()
     gc.callbacks.append(on_gc)
+    from pyinstrument import Profiler
     from pyinstrument.stack_sampler import get_stack_sampler
 
     get_stack_sampler().timer_func = time.process_time  # CPU time: a loaded machine's waits are not charged
-    profiler = Profiler(interval=args.interval, async_mode="disabled")
+    profiler = Profiler(interval=args.interval, async_mode="disabled") if not args.no_sampling else None
     per_file: list[tuple[float, Path, int]] = []
     units: list[tuple[int, float, int, int]] = []  # files, seconds, rss growth, rss after
     t = clock()
     wall = time.perf_counter()
-    profiler.start()
+    if profiler:
+        profiler.start()
     for unit in work:
         before, started = rss(), time.perf_counter()
         service = Service(config)
@@ -192,7 +243,7 @@ def main() -> None:
             per_file.append((time.perf_counter() - one, path, len(unit)))
         del service
         units.append((len(unit), time.perf_counter() - started, rss() - before, rss()))
-    session = profiler.stop()
+    session = profiler.stop() if profiler else None
     engine_cpu = clock() - t
     engine_wall = time.perf_counter() - wall
     gc.callbacks.remove(on_gc)
@@ -200,8 +251,9 @@ def main() -> None:
 
     totals: Counter = Counter()
     functions: Counter = Counter()
-    attribute(session.root_frame(), "other (cachelint runner, service)", "the checked file", totals, functions)
-    sampled = sum(totals.values())
+    if session:
+        attribute(session.root_frame(), "other (cachelint runner, service)", "the checked file", totals, functions)
+    sampled = sum(totals.values()) or 1
 
     lines = []
     lines.append(f"Target: {target} ({len(files):,} files, {len(relevant):,} mention Streamlit, {len(work)} units); "
@@ -239,6 +291,27 @@ def main() -> None:
         except OSError:
             count = 0
         lines.append(f"| `{path.relative_to(target)}` | {seconds:.2f} | {count:,} |")
+    lines.append("")
+    lines.append("Astroid parses (build_tree: Python's parser + astroid's rebuild), by why, CPU:")
+    lines.append("")
+    lines.append("| why | parses | distinct files | CPU (s) | `ast.parse` of the same texts (s) | parsed files with a call "
+                 "site |")
+    lines.append("|---|---:|---:|---:|---:|---:|")
+    by_why: dict[str, list] = defaultdict(list)
+    for why, path, seconds in parses:
+        by_why[why].append((path, seconds))
+    for why, items in sorted(by_why.items(), key=lambda kv: -sum(s for _, s in kv[1])):
+        distinct = {p for p, _ in items}
+        started = time.process_time()
+        for path, _ in items:
+            try:
+                ast.parse(Path(path).read_bytes())
+            except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
+                pass
+        plain = time.process_time() - started
+        holding = len(distinct & with_sites)
+        lines.append(f"| {why} | {len(items):,} | {len(distinct):,} | {sum(s for _, s in items):.1f} | {plain:.1f} | "
+                     f"{holding:,} |")
     lines.append("")
     growth = sorted(units, key=lambda u: u[2], reverse=True)[:5]
     lines.append("Memory: resident set after each unit, largest growths (MB, files in unit, seconds): "
