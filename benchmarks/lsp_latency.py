@@ -38,7 +38,6 @@ import datetime
 import os
 import platform
 import shutil
-import statistics
 import sys
 import tempfile
 import time

@@ -48,6 +48,7 @@ import argparse
 import datetime
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -420,8 +421,11 @@ def main() -> None:
                              "e.g. a `git archive` of main: before/after in one interleaved run")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "cachelint-benchmark")
     parser.add_argument("--only", action="append", choices=("realworld", "stdlib", "corpus"))
+    parser.add_argument("--commands", metavar="REGEX",
+                        help="only the commands whose name matches (e.g. 'cachelint|ruff' to leave flake8 and pylint out)")
     parser.add_argument("--output", type=Path, help="also write the tables to this file")
     args = parser.parse_args()
+    wanted = re.compile(args.commands) if args.commands else None
 
     only = set(args.only or (["realworld"] if args.realworld else ["stdlib", "corpus"]))
     if "realworld" in only and not args.realworld:
@@ -443,6 +447,7 @@ def main() -> None:
         print(f"{label} ({target})")
         cmds = realworld_commands(tools, target, args.work / "scratch-realworld", not args.no_pylint,
                                   args.baseline.resolve() if args.baseline else None)
+        cmds = [c for c in cmds if wanted is None or wanted.search(c.name)]
         loads = bench(label, cmds, args.work / "scratch-realworld", heavy, light, args.pylint_runs)
         parts += [table(label, cmds, loads), "#### Ratios and targets (ratios of medians)", realworld_verdicts(cmds)]
     if "stdlib" in only:
