@@ -240,6 +240,7 @@ class ResultCache:
         self._records: dict[str, list] = {}  # path -> [size, mtime_ns, digest, relevant (-1: unknown)]
         self._folders: dict[str, list] = {}  # folder -> [mtime_ns, listing digest]
         self._keys: dict[str, str] = {}  # path -> key, from the last run with this token
+        self._facts_id = ""  # the facts file that goes with the index (both written by one run)
         self._new_keys: dict[str, str] = {}
         self._checked: set[str] = set()  # records compared with the file system in this run
         self._changed = False  # a remembered file's content changed (or a new file appeared)
@@ -265,6 +266,7 @@ class ResultCache:
             if data.get("fingerprint") == package_fingerprint():
                 self._records = data["files"]
                 self._folders = data["folders"]
+                self._facts_id = data.get("facts", "")
                 if data.get("token") == self._token:
                     self._keys = data["keys"]
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -421,8 +423,8 @@ class ResultCache:
         try:
             with open(self.facts_file, "rb") as handle:
                 data = json.loads(handle.read())
-            if data.get("format") != FORMAT or data.get("fingerprint") != package_fingerprint():
-                return
+            if data.get("format") != FORMAT or data.get("id") != self._facts_id or not self._facts_id:
+                return  # (another run's facts, written while this index was: not the listings recorded here)
             deps = self.dependencies
             deps.known_imports, deps.known_names = data["imports"], data["names"]
             deps.known_roots, deps.known_modules = data["roots"], data["modules"]
@@ -491,9 +493,11 @@ class ResultCache:
                 tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n"
                                "# This file is a cache directory tag created by cachelint.\n", "utf-8")
             if facts is not None:
+                self._facts_id = facts["id"] = os.urandom(8).hex()
                 self._write(self.facts_file, facts)
             self._write(self.file, {"format": FORMAT, "version": __version__, "fingerprint": package_fingerprint(),
-                                    "token": self._token, "written": time.time(), "files": self._records,
+                                    "token": self._token, "written": time.time(), "facts": self._facts_id,
+                                    "files": self._records,
                                     "folders": self._folders, "keys": keys, "entries": entries})
         except OSError:
             pass  # a read-only checkout still gets its findings; only the cache is lost
@@ -528,7 +532,7 @@ class ResultCache:
             if folder not in folders:
                 folders[folder] = self._folder_record(folder, view)
         self._folders = folders
-        return {"format": FORMAT, "fingerprint": package_fingerprint(), "imports": imports, "names": names,
+        return {"format": FORMAT, "id": "", "imports": imports, "names": names,
                 "roots": roots, "modules": modules}
 
     def _folder_record(self, folder: str, view: tuple) -> list:

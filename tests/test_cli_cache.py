@@ -418,3 +418,19 @@ def test_noqa_is_applied_to_cached_findings_without_tokenizing(tmp_path: Path, m
     monkeypatch.setattr(runner, "Noqa", no_tokenizing)
     again = check(tmp_path)
     assert (again.cached, summary(again)) == (2, [("other.py", 10, "STC001")])
+
+
+def test_import_facts_written_by_another_run_are_not_used(tmp_path: Path, monkeypatch) -> None:
+    # Two runs at once: the index of one and the facts of the other must not be mixed.
+    write(tmp_path, {"app.py": APP, "models.py": MODELS, "other.py": "import models\n"})
+    age(tmp_path)
+    counting = Counting(monkeypatch)
+    check(tmp_path)
+    facts = next((tmp_path / CACHE_DIR).glob("facts-*.json"))
+    data = json.loads(facts.read_text())
+    data["id"] = "another run"
+    facts.write_text(json.dumps(data))
+    write(tmp_path, {"models.py": HASHABLE_MODELS})
+    age(tmp_path / "models.py", 2 * HOUR_AGO)
+    assert summary(check(tmp_path)) == []
+    assert counting.stats["read"] > 0  # derived from the files' text again
