@@ -434,6 +434,9 @@ def main() -> None:
     light = args.light_runs or args.runs
     tools = Tools.find()
     started = datetime.datetime.now().astimezone()
+    head = git_head()
+    if os.environ.get("PYTHONPATH"):
+        head += f" (but PYTHONPATH={os.environ['PYTHONPATH']} comes first)"
     parts = []
     stdlib = corpus = None
     if "realworld" in only:
@@ -469,7 +472,7 @@ def main() -> None:
 
     cpus = len(os.sched_getaffinity(0))
     header = (f"{started:%Y-%m-%d %H:%M %Z}; machine: {platform.machine()}, {cpus} CPUs, "
-              f"Python {platform.python_version()}, {versions(tools)}; cachelint at {git_head()}; "
+              f"Python {platform.python_version()}, {versions(tools)}; cachelint at {head}; "
               f"{heavy} rounds of the slow commands, {light} of the quick ones.")
     text = "\n\n".join([header, *parts]) + "\n"
     print("\n" + text)
