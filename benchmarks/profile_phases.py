@@ -331,6 +331,8 @@ def main() -> None:
     print(text)
     if args.output:
         args.output.write_text(text)
+    sys.stdout.flush()
+    os._exit(0)  # tearing down every parsed tree one object at a time takes minutes
 
 
 if __name__ == "__main__":
