@@ -49,6 +49,10 @@ def _skipped_dir(folder: Path, name: str) -> bool:
     return (folder / name / "pyvenv.cfg").exists()  # a virtualenv under any name
 
 
+def _parts(path: Path) -> tuple[str, ...]:
+    return path.parts
+
+
 def relative_posix(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
@@ -86,7 +90,7 @@ class FileFinder:
                 found.update(p for p in self._in_folder(path) if not self._excluded_below(p, path))
             else:
                 found.add(path)  # named explicitly: checked whatever its name (missing: reported)
-        return sorted(found)
+        return sorted(found, key=_parts)  # the order of sorted(found), without comparing Path objects
 
     def _excluded_below(self, path: Path, named: Path) -> bool:
         """Does ``exclude`` name ``path``, found in the folder ``named`` (which is not itself
@@ -120,19 +124,23 @@ class FileFinder:
         if listed is None:
             return self._walk(folder)
         found = []
+        skipped_in: dict[Path, bool] = {}  # folder -> is it in a skipped folder? (asked once a folder)
         for path in listed:
-            try:
-                parts = path.relative_to(folder).parts[:-1]
-            except ValueError:
-                continue
-            skipped = False
-            parent = folder
-            for part in parts:
-                if _skipped_dir(parent, part):
-                    skipped = True
-                    break
-                parent = parent / part
-            if not skipped and path.is_file():
+            skipped = skipped_in.get(path.parent)
+            if skipped is None:
+                try:
+                    parts = path.parent.relative_to(folder).parts
+                except ValueError:
+                    continue
+                skipped = False
+                parent = folder
+                for part in parts:
+                    if _skipped_dir(parent, part):
+                        skipped = True
+                        break
+                    parent = parent / part
+                skipped_in[path.parent] = skipped
+            if not skipped and os.path.isfile(path):
                 found.append(path)
         return found
 
@@ -149,7 +157,7 @@ class FileFinder:
         if result.returncode != 0:
             return None
         names = result.stdout.decode("utf-8", "surrogateescape").split("\0")
-        return sorted({folder / name for name in names if name.endswith(SUFFIXES)})
+        return sorted({folder / name for name in names if name.endswith(SUFFIXES)}, key=_parts)
 
     @staticmethod
     def _git_ignored(folder: Path) -> bool:

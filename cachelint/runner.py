@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -72,35 +73,49 @@ def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = 
         named = [p for p in (given.resolve() for given in paths) if p in set(files) and p.is_file()]
         causes = importers_of(named, set(files), layout, finder, cache)
     raw: dict[Path, list[Finding]] = {}
-    contents: dict[Path, bytes] = {}  # Streamlit files: decoded only if they have findings
+    quiet: dict[Path, list[bool]] = {}  # for each finding: does the file's ``# noqa`` silence it?
+    contents: dict[Path, bytes] = {}  # Streamlit files read in this run: decoded only if they have findings
     noqa_texts: dict[Path, bytes] = {}  # --report-unused-noqa: files with a noqa comment
+    relevant: list[Path] = []
     misses: list[Path] = []
     keys: dict[Path, str] = {}
     status: dict[Path, str] = {}
     hits = 0
     every = [*files, *sorted(causes)]
     total = len(every)
+    # First every file's prefilter (an unchanged file is not read: the cache knows its
+    # verdict), then the keys: the cache must have seen every file before it can tell
+    # whether anything the remembered keys depend on changed.
     for path in every:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
-            raw[path] = [Finding(path, 1, 0, SYNTAX_ERROR, f"cannot read the file: {reason}")]
-            status[path] = UNREADABLE
-            continue
-        if unused_noqa and path not in causes and _NOQA_BYTES.search(data):
-            noqa_texts[path] = data
-        if MENTIONS_BYTES.search(data) is None and b"\0" not in data:  # (UTF-16 text is for the engine to report)
+        wants_text = unused_noqa and path not in causes  # every file's noqa comments are read
+        mentions = cache.known(path) if cache is not None and not wants_text else None
+        if mentions is None:
+            try:
+                data = cache.read_file(path) if cache is not None else path.read_bytes()
+            except OSError as exc:
+                reason = exc.strerror or type(exc).__name__
+                raw[path] = [Finding(path, 1, 0, SYNTAX_ERROR, f"cannot read the file: {reason}")]
+                status[path] = UNREADABLE
+                continue
+            if wants_text and _NOQA_BYTES.search(data):
+                noqa_texts[path] = data
+            # (UTF-16 text is for the engine to report)
+            mentions = MENTIONS_BYTES.search(data) is not None or b"\0" in data
+            if cache is not None:
+                cache.note(path, mentions)
+            if mentions:
+                contents[path] = data
+        if mentions:
+            relevant.append(path)
+        else:
             status[path] = NOT_STREAMLIT
-            continue
-        contents[path] = data
+    for path in relevant:
         targets.config_for(path)  # the release this file's app is checked against
         if cache is not None:
-            cache.remember(path, data)
             keys[path] = targets.key(path, cache.key(path))
             found = cache.get(keys[path], path)
             if found is not None:
-                raw[path] = found
+                raw[path], quiet[path] = found
                 status[path] = CACHED
                 hits += 1
                 continue
@@ -113,8 +128,9 @@ def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = 
     def finished(path: Path, found: list[Finding]) -> None:
         nonlocal done
         raw[path] = found
+        quiet[path] = _silenced(found, contents.get(path) or _read(path))
         if cache is not None and not any(f.code == INTERNAL_ERROR for f in found):
-            cache.put(keys[path], found)
+            cache.put(keys[path], found, quiet[path])
         done += 1
         if progress:
             progress(done, total)
@@ -131,14 +147,12 @@ def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = 
         cache.save()
 
     findings = []
-    texts: dict[Path, str] = {}
     shower = Service(config)
     defined: dict[Path, frozenset[str]] = {}
     for path in sorted(set(raw) | set(noqa_texts)):
         found = raw.get(path, [])
-        if found and path in contents:
-            texts[path] = _text(contents[path])
-        shown = shower.shown(path, found, texts.get(path))
+        silenced = quiet.get(path) or [False] * len(found)
+        shown = shower.shown(path, [f for f, q in zip(found, silenced) if not q], None)
         if path in causes:
             for named in causes[path]:
                 if named not in defined:
@@ -146,17 +160,13 @@ def run(paths: Sequence[Path], config: Config, jobs: int = 1, use_cache: bool = 
             names = frozenset().union(*(defined[named] for named in causes[path]))
             shown = [f for f in shown if caused_by(f, names, causes[path])]
         if path in noqa_texts:
-            text = texts.get(path) or _text(noqa_texts[path])
-            unused = unused_noqa_findings(path, text, found, config)
-            if unused:
-                texts[path] = text
-                shown.extend(unused)
+            shown.extend(unused_noqa_findings(path, _text(noqa_texts[path]), found, config))
         findings.extend(shown)
     findings.sort()
-    return targets.tell(RunReport(findings, len(files), config.root,
-                     {f.path: texts[f.path] for f in findings if f.path in texts},
-                     analysed=len(misses), cached=hits, notes=config_notes(config), files=files,
-                     importers=sorted(causes), status=status, cache_folder=cache.folder if cache else None))
+    return targets.tell(RunReport(findings, len(files), config.root, _Texts({f.path for f in findings}, contents),
+                                  analysed=len(misses), cached=hits, notes=config_notes(config), files=files,
+                                  importers=sorted(causes), status=status,
+                                  cache_folder=cache.folder if cache else None))
 
 
 # -- findings a named file causes in the files that import it ------------------------------
@@ -260,6 +270,42 @@ def _read(path: str | Path) -> bytes | None:
         return None
 
 
+class _Texts(Mapping):
+    """The text of each file with findings (to show their lines), decoded when first asked
+    for: a warm run printed in a format without source lines decodes nothing."""
+
+    def __init__(self, paths: set[Path], contents: dict[Path, bytes]):
+        self._paths = paths
+        self._contents = contents
+        self._decoded: dict[Path, str | None] = {}
+
+    def _get(self, path: Path) -> str | None:
+        if path not in self._decoded:
+            data = self._contents.get(path)
+            if data is None:
+                try:
+                    data = path.read_bytes()
+                except OSError:
+                    data = None
+            self._decoded[path] = _text(data) if data is not None else None
+        return self._decoded[path]
+
+    def __getitem__(self, path: Path) -> str:
+        text = self._get(path) if path in self._paths else None
+        if text is None:
+            raise KeyError(path)
+        return text
+
+    def __iter__(self) -> Iterator[Path]:
+        return (p for p in sorted(self._paths) if self._get(p) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._paths and self._get(path) is not None  # type: ignore[arg-type]
+
+
 def run_text(path: Path, text: str, config: Config, unused_noqa: bool = False) -> RunReport:
     """Check text that is not on disk (stdin) as if it were the file ``path``."""
     path = path.resolve()
@@ -308,6 +354,16 @@ class Targets:
             where = relative_posix(folder, self.config.root)
             report.notes.extend(f"{where}: {line}" for line in target.describe(self.config.root))
         return report
+
+
+def _silenced(found: list[Finding], data: bytes | None) -> list[bool]:
+    """For each finding: does a ``# noqa`` comment of the file silence it? (Kept in the result
+    cache with the findings: it depends only on the text, and tokenizing a large file for
+    its logical lines costs more than the rest of a warm run.)"""
+    if not found or data is None:
+        return [False] * len(found)
+    noqa = Noqa(_text(data))
+    return [noqa.suppresses(f.line, f.code) for f in found]
 
 
 def _text(data: bytes) -> str:
