@@ -124,17 +124,20 @@ class ExcludedArgumentAffectsResult(Rule):
             if not name.startswith("_") or not _reads(cached.node, name):
                 continue
             kind, shown = classify_all(_param_values(ctx, name), ctx)
-            if kind == UNKNOWN:
+            typed = kind != UNKNOWN
+            if not typed:
                 kind, shown = _data_without_types(ctx, name, every_excluded, provenance)
             if kind != DATA:
                 continue
             evidence = _stale_calls(ctx, name, provenance, every_excluded)
             if evidence is None:
                 continue
+            # An unknown type may be one Streamlit cannot hash: dropping the underscore would raise.
+            drop = "drop the underscore" if typed else "drop the underscore if Streamlit can hash the value"
             message = (f"argument '{name}' of cached '{cached.name}' is left out of the cache key (leading "
                        f"underscore) but the result depends on it ({shown}{evidence.detail}): a call with a different "
-                       f"'{name}' gets an earlier call's result; drop the underscore, or also pass a hashed argument "
-                       f"that identifies it")
+                       f"'{name}' gets an earlier call's result; {drop}, or also pass a hashed argument that "
+                       f"identifies it")
             yield self.report(ctx, param, message, evidence.confidence)
         if self_param is not None:
             finding = self._check_self(ctx, self_param, provenance)
