@@ -124,7 +124,9 @@ class DeprecatedCacheApi(Rule):
     def check_module(self, ctx: ModuleContext) -> Iterator[Finding]:
         for found in legacy_uses(ctx):
             if found.error is None:
-                yield self.report(ctx, found.use.node, self._message(found, ctx.model), fix=found.fix)
+                # Before 1.18 the new decorators do not exist: migrating now would break the app.
+                fix = None if ctx.model.predates_measured else found.fix
+                yield self.report(ctx, found.use.node, self._message(found, ctx.model), fix=fix)
 
     @staticmethod
     def _message(found: LegacyUse, model: StreamlitModel) -> str:
@@ -133,5 +135,10 @@ class DeprecatedCacheApi(Rule):
         name = status.api.qualname.replace("streamlit.", "st.")
         since = f"deprecated since {status.deprecated_since}" if status.deprecated_since else "deprecated"
         removed = f"removed in {status.removed_in}" if status.removed_in else "removed in a later release"
+        if model.predates_measured:
+            first = releases.releases()[0]
+            return (f"'{shown_use(found.use)}' works on {model.shown}, but {name} is {removed}, and the "
+                    f"replacements arrived in {first}: when upgrading, {replacement(found.use)} "
+                    f"(cachelint check --fix migrates it once the app targets {first} or later)")
         return (f"'{shown_use(found.use)}' works on {model.shown}, but {name} is {since} and {removed}: "
                 f"before upgrading, {replacement(found.use)} (cachelint check --fix migrates it)")
