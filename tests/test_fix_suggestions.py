@@ -33,3 +33,30 @@ def test_no_scope_advice_on_a_release_without_scope() -> None:
     assert messages[12].endswith("pass 'odds' as an argument, through 'analyze_all' too, whose global cache "
                                  "stores this result")
     assert all("scope=" not in message for message in messages.values())
+
+
+def test_a_global_streamlit_cannot_hash_is_not_suggested_as_an_argument() -> None:
+    fixture = Path(__file__).parent / "fixtures" / "body" / "stc010_unhashable_global.py"
+    result = run(fixture.parent, "check", fixture.name, "--output-format", "json")
+    [finding] = json.loads(result.out)["findings"]
+    assert (finding["code"], finding["location"]["line"]) == ("STC010", 21)
+    assert finding["message"].endswith(
+        "pass what 'loader' is built from as an argument (Streamlit cannot hash the 'Loader' itself), "
+        "or pass it as '_loader' together with a hashed argument that identifies it")
+
+
+def test_a_comparison_with_a_removed_api_is_not_offered_a_migration(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("import streamlit as st\n\nif st.cache is not None:\n    st.write('old')\n")
+    removed = json.loads(run(tmp_path, "check", "app.py", "--output-format", "json", "--target-streamlit", "1.67").out)
+    [finding] = removed["findings"]
+    assert (finding["code"], finding["fix"]) == ("STC011", None)
+    assert finding["message"] == (
+        "'st.cache is not None' raises AttributeError on Streamlit 1.67 (--target-streamlit), so the app dies when "
+        "this line runs: it was removed in 1.62; the line only compares st.cache, it caches nothing: test "
+        "hasattr(st, 'cache') instead, or drop the check")
+    deprecated = json.loads(run(tmp_path, "check", "app.py", "--output-format", "json",
+                                "--target-streamlit", "1.40").out)
+    [finding] = deprecated["findings"]
+    assert (finding["code"], finding["fix"]) == ("STC025", None)
+    assert finding["message"].endswith("and then this comparison raises AttributeError: test hasattr(st, 'cache') "
+                                       "instead")

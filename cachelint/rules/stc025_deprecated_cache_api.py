@@ -5,7 +5,7 @@ from typing import Iterator
 from cachelint.analysis.context import ModuleContext
 from cachelint.findings import Finding
 from cachelint.rules.base import Example, Rule
-from cachelint.rules.stc011_removed_cache_api import LegacyUse, legacy_uses, replacement, shown_use
+from cachelint.rules.stc011_removed_cache_api import LegacyUse, legacy_uses, only_compared, replacement, shown_use
 from cachelint.streamlit_model import StreamlitModel, releases
 
 
@@ -140,5 +140,10 @@ class DeprecatedCacheApi(Rule):
             return (f"'{shown_use(found.use)}' works on {model.shown}, but {name} is {removed}, and the "
                     f"replacements arrived in {first}: when upgrading, {replacement(found.use)} "
                     f"(cachelint check --fix migrates it once the app targets {first} or later)")
+        if only_compared(found.use):
+            return (f"'{found.use.node.parent.as_string()}' works on {model.shown}, but {name} is {since} and "
+                    f"{removed}, and then this comparison raises AttributeError: test hasattr(st, "
+                    f"'{found.use.node.attrname}') instead")
+        fixed = " (cachelint check --fix migrates it)" if found.fix is not None else ""
         return (f"'{shown_use(found.use)}' works on {model.shown}, but {name} is {since} and {removed}: "
-                f"before upgrading, {replacement(found.use)} (cachelint check --fix migrates it)")
+                f"before upgrading, {replacement(found.use)}{fixed}")
