@@ -364,7 +364,25 @@ def score(findings: list[Finding]) -> dict:
         # TRUE only when the code runs in the app and the message names the right cause
         "strict_findings": {"judged": len(caching), "true": sum(_strict(f.label) for f in caching)},
         "mixed_root_causes": mixed,
+        "by_confidence": _by_confidence(judged, groups),
     }
+
+
+def _by_confidence(judged: list[Finding], groups: dict[tuple, list[Finding]]) -> dict:
+    """{code: {confidence: {findings, true, root_causes, root_causes_right}}}: a root cause
+    counts under the highest confidence of its findings."""
+    rows: dict = defaultdict(lambda: defaultdict(lambda: {"findings": 0, "true": 0, "root_causes": 0,
+                                                          "root_causes_right": 0}))
+    for f in judged:
+        row = rows[f.code][f.confidence]
+        row["findings"] += 1
+        row["true"] += f.label.verdict == "TRUE"
+    for (_, _, code), members in groups.items():
+        confidence = "high" if any(m.confidence == "high" for m in members) else members[0].confidence
+        row = rows[code][confidence]
+        row["root_causes"] += 1
+        row["root_causes_right"] += {m.label.verdict for m in members} == {"TRUE"}
+    return {code: dict(by) for code, by in sorted(rows.items())}
 
 
 def _strict(label: Label) -> bool:
@@ -448,6 +466,15 @@ def print_report(runs: list[RepoRun], result: dict, lost: list[Label], folded: l
           f"{ratio(w['root_causes_right'], w['root_causes'])} |")
     s = result["strict_findings"]
     print(f"| strict: TRUE, reachable and message right | {ratio(s['true'], s['judged'])} | |")
+    split = {code: by for code, by in result["by_confidence"].items() if len(by) > 1}
+    if split:
+        print("\nBy confidence (codes that report at more than one):\n")
+        print("| code | confidence | findings TRUE / judged | root causes right / judged |")
+        print("|---|---|---|---|")
+        for code, by in split.items():
+            for confidence, row in sorted(by.items()):
+                print(f"| {code} | {confidence} | {ratio(row['true'], row['findings'])} | "
+                      f"{ratio(row['root_causes_right'], row['root_causes'])} |")
     pinned, total = stc011_pinned
     if total:
         print(f"\nSTC011: {pinned} of {total} judged findings sit in apps pinned to a Streamlit "
