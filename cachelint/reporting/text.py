@@ -21,6 +21,7 @@ finding, as flake8 prints it. The summary ends as ruff's does:
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TextIO
 
 from cachelint.findings import Finding, Report
@@ -87,13 +88,14 @@ def fixes_listing(report: Report, options: Options) -> list[str]:
     total = sum(len(codes) for codes in codes_by_file.values())
     if not total:
         return []
+    counts_by_file = {path: Counter(codes) for path, codes in codes_by_file.items()}
+    width = len(str(max(max(counts.values()) for counts in counts_by_file.values())))
     findings = plural(total, "finding")
     lines = [f"Fixed {findings}:" if options.fixing else f"Fixes available for {findings}:"]
-    width = len(str(max(max(codes.count(c) for c in codes) for codes in codes_by_file.values())))
-    for path, codes in sorted(codes_by_file.items(), key=lambda item: display_path(item[0], options.cwd)):
+    for path, counts in sorted(counts_by_file.items(), key=lambda item: display_path(item[0], options.cwd)):
         lines.append(f"- {display_path(path, options.cwd)}:")
-        counts = sorted(((codes.count(code), code) for code in set(codes)), key=lambda pair: (-pair[0], pair[1]))
-        lines += [f"    {count:>{width}} × {code} ({rule_info(code).name})" for count, code in counts]
+        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):  # most first
+            lines.append(f"    {count:>{width}} × {code} ({rule_info(code).name})")
     return lines
 
 
