@@ -182,6 +182,7 @@ class FixSummary:
     files: int = 0  # files changed (or that --diff would change)
     fixes: int = 0  # fixes applied
     failed: int = 0  # files that could not be read or written
+    applied: dict[Path, list[str]] = field(default_factory=dict)  # the codes of the fixes written, by file
 
 
 def run_fixes(paths: Sequence[Path], config, *, diff: bool, unsafe: bool, stdout: TextIO, stderr: TextIO,
@@ -213,6 +214,8 @@ def run_fixes(paths: Sequence[Path], config, *, diff: bool, unsafe: bool, stdout
             summary.failed += 1
             summary.files -= 1
             summary.fixes -= len(result.applied)
+            continue
+        summary.applied[path] = [fix.code for fix in result.applied]
     verb = "Would fix" if diff else "Fixed"
     if summary.fixes:
         stderr.write(f"cachelint: {verb} {summary.fixes} finding{'s' * (summary.fixes != 1)} in "

@@ -75,7 +75,11 @@ The file could not be read or parsed, so it was not checked.
 Reports a file that is not Python this interpreter can read: a syntax error, an
 encoding Python refuses (no PEP 263 cookie for non-UTF-8 text, UTF-16), null bytes,
 syntax of a newer Python (PEP 701 f-strings and `type` aliases parse on 3.12+ only),
-or a file that cannot be opened. The position is where Python itself stops.
+or a file that cannot be opened. The position is where Python itself stops. When
+cachelint runs on Python 3.10 or 3.11 and the line Python stops at uses syntax from
+3.12 (an f-string with its own quotes, a backslash or a comment inside a replacement
+field; `type X = ...`; `def f[T]()`, `class C[T]`), the message names the feature and
+says to run cachelint on Python 3.12+ to check the file.
 
 ## Why is this bad?
 None of the file's caching bugs can be found, and Streamlit would not run it either

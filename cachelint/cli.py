@@ -3,6 +3,7 @@
     cachelint check [PATHS...]      # or: cachelint PATHS..., python -m cachelint PATHS...
     cachelint check - --stdin-filename app.py < app.py
     cachelint check --fix [--unsafe-fixes] PATHS   # or --diff: show the fixes, change nothing
+    cachelint check --show-fixes [--unsafe-fixes] PATHS  # list the fixes available (with --fix: applied)
     cachelint check --add-noqa PATHS               # silence every finding with a # noqa comment
     cachelint check --watch PATHS                  # check again whenever a file changes
     cachelint rule STC001           # a rule's documentation
@@ -135,7 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
     fixing.add_argument("--diff", action="store_true",
                         help="print the fixes as a unified diff instead of applying them (exit 1 if there are any)")
     fixing.add_argument("--unsafe-fixes", action="store_true",
-                        help="with --fix or --diff: also apply fixes that change what the code says")
+                        help="also apply fixes that change what the code says (with --fix or --diff); "
+                             "alone: count them as available ([*], 'fixable')")
+    fixing.add_argument("--show-fixes", action="store_true",
+                        help="list the fixes applied (with --fix) or available, by file and code")
 
     rule = commands.add_parser("rule", help="print a rule's documentation")
     rule.add_argument("code", help="a code such as STC001, or a rule name")
@@ -219,8 +223,6 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, stdin, cwd:
         raise UsageError("--stdin-filename is for '-' (reading stdin)")
     if args.jobs < 0:
         raise UsageError("--jobs must be 0 (one per core) or more")
-    if args.unsafe_fixes and not (args.fix or args.diff):
-        raise UsageError("--unsafe-fixes goes with --fix or --diff")
     exclusive = [flag for flag, on in (("--fix", args.fix), ("--diff", args.diff), ("--add-noqa", args.add_noqa),
                                        ("--watch", args.watch), ("--show-settings", args.show_settings)) if on]
     if len(exclusive) > 1 and exclusive != ["--fix", "--diff"]:
@@ -276,8 +278,10 @@ def _check_once(args: argparse.Namespace, paths: list[Path], stdin_path: Path | 
     from cachelint.reporting import Options, renderer, rule_info, use_color
 
     started = time.monotonic()
+    fixed: dict[Path, list[str]] = {}
     if args.fix or args.diff:
-        code = _fix(args, paths, stdin_path, config, stdin, stdout, _Quiet(stderr) if args.quiet else stderr, cwd)
+        code, fixed = _fix(args, paths, stdin_path, config, stdin, stdout,
+                           _Quiet(stderr) if args.quiet else stderr, cwd)
         if code is not None:
             return code, None
 
@@ -312,7 +316,8 @@ def _check_once(args: argparse.Namespace, paths: list[Path], stdin_path: Path | 
         out = handle
     try:
         options = Options(cwd=cwd, color=use_color(out, args.color) and args.format in ("text", "concise"),
-                          statistics=args.statistics, show_source=args.show_source, quiet=args.quiet)
+                          statistics=args.statistics, show_source=args.show_source, quiet=args.quiet,
+                          unsafe_fixes=args.unsafe_fixes, fixing=args.fix, show_fixes=args.show_fixes, fixed=fixed)
         renderer(args.format)(report, out, options)
     finally:
         if handle:
@@ -495,9 +500,10 @@ def _snapshot(paths: list[Path]) -> dict[str, tuple[int, int]]:
 
 
 def _fix(args: argparse.Namespace, paths: list[Path], stdin_path: Path | None, config, stdin, stdout: TextIO,
-         stderr: TextIO, cwd: Path) -> int | None:
-    """--fix / --diff. Returns the exit code when the run ends here (--diff, stdin);
-    None when the check goes on to report what the fixes left."""
+         stderr: TextIO, cwd: Path) -> tuple[int | None, dict[Path, list[str]]]:
+    """--fix / --diff. Returns the exit code when the run ends here (--diff, stdin), else
+    None (the check goes on to report what the fixes left); and the codes of the fixes
+    applied, by file."""
     from cachelint import autofix as command
 
     if stdin_path is not None:
@@ -507,9 +513,9 @@ def _fix(args: argparse.Namespace, paths: list[Path], stdin_path: Path | None, c
             name = args.stdin_filename.as_posix() if args.stdin_filename else "stdin"
             stdout.write(command.unified_diff(text.encode("utf-8", "surrogateescape"),
                                               fixed.encode("utf-8", "surrogateescape"), name))
-            return EXIT_FINDINGS if fixed != text else EXIT_CLEAN
+            return (EXIT_FINDINGS if fixed != text else EXIT_CLEAN), {}
         stdout.write(fixed)
-        return EXIT_CLEAN
+        return EXIT_CLEAN, {}
     from cachelint.files import FileFinder
 
     # The files the check covers (respect-gitignore, force-exclude), each named: the fixer's
@@ -518,8 +524,8 @@ def _fix(args: argparse.Namespace, paths: list[Path], stdin_path: Path | None, c
     summary = command.run_fixes(files, config, diff=args.diff, unsafe=args.unsafe_fixes, stdout=stdout,
                                 stderr=stderr, cwd=cwd)
     if args.diff:
-        return EXIT_FINDINGS if summary.files else (EXIT_ERROR if summary.failed else EXIT_CLEAN)
-    return None
+        return (EXIT_FINDINGS if summary.files else (EXIT_ERROR if summary.failed else EXIT_CLEAN)), {}
+    return None, summary.applied
 
 
 def _decode(data: bytes) -> str:

@@ -53,11 +53,12 @@ def square(x: int) -> int:
 '''
 
 
-_SEVERITY_TAG = re.compile(r"^(.*?:\d+:\d+: STC\d{3}) \[(?:error|warning)\] ", re.MULTILINE)
+_SEVERITY_TAG = re.compile(r"^(.*?:\d+:\d+: STC\d{3}) (?:\[\*\] )?\[(?:error|warning)\] ", re.MULTILINE)
 
 
 def as_flake8(text: str) -> str:
-    """Concise output as flake8 prints the same findings: without the severity after the code."""
+    """Concise output as flake8 prints the same findings: without the fix mark and the
+    severity after the code."""
     return _SEVERITY_TAG.sub(r"\1 ", text)
 
 

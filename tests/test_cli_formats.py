@@ -74,8 +74,10 @@ def test_fixes_travel_in_json_and_sarif(tmp_path: Path) -> None:
                                               "replacements": [{
                                                   "deletedRegion": {"startLine": 4, "startColumn": 5,
                                                                     "endLine": 4, "endColumn": 22},
-                                                  "insertedContent": {"text": "cache_data"}}]}]}]
+                                                  "insertedContent": {"text": "cache_data"}}]}],
+                         "properties": {"applicability": "safe"}}]
     assert fixes[1][0]["description"]["text"].endswith("(unsafe: applied only with --unsafe-fixes)")
+    assert fixes[1][0]["properties"] == {"applicability": "unsafe"}
 
 
 def test_json_of_a_clean_run_and_statistics(tmp_path: Path) -> None:

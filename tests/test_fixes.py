@@ -351,5 +351,11 @@ def test_cli_fix_from_stdin_prints_the_fixed_source(tmp_path: Path) -> None:
     assert code == 1 and out.startswith("--- a/app.py\n") and "+@st.cache_data\n" in out
 
 
-def test_cli_unsafe_fixes_needs_fix_or_diff(tmp_path: Path) -> None:
-    assert _run("check", "--unsafe-fixes", ".", cwd=tmp_path)[0] == 2
+def test_cli_unsafe_fixes_alone_marks_them_and_changes_nothing(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    before = app.read_bytes()
+    code, out, err = _run("check", "--unsafe-fixes", "--format", "concise", "--no-cache", ".", cwd=tmp_path)
+    assert (code, err) == (1, "")
+    assert [line.split(" ")[1:4] for line in out.splitlines()] == [["STC011", "[*]", "[error]"],
+                                                                  ["STC012", "[*]", "[error]"]]
+    assert app.read_bytes() == before

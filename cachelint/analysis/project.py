@@ -9,6 +9,7 @@ and in Streamlit's error messages follow these names, so the model keeps them.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Callable
 from pathlib import Path
@@ -19,7 +20,8 @@ from astroid.exceptions import AstroidSyntaxError
 from astroid.manager import AstroidManager
 
 from cachelint.layout import Layout, absolute_names
-from cachelint.source import Unreadable, read_source
+from cachelint.noqa import physical_lines
+from cachelint.source import Unreadable, python_312_syntax, read_source
 
 MAX_CALLER_FILE_BYTES = 1_000_000
 MAX_CALLER_MODULES = 100  # importers parsed to find the calls of one module's cached functions
@@ -62,6 +64,8 @@ def build_tree(text: str, modname: str, path: Path) -> nodes.Module:
         line = getattr(error, "lineno", None) or 1
         col = max((getattr(error, "offset", None) or 1) - 1, 0)
         reason = getattr(error, "msg", None) or str(error)
+        if sys.version_info < (3, 12):
+            raise ParseFailure(path, line, col, newer_syntax_reason(text, line, reason)) from None
         raise ParseFailure(path, line, col, reason) from None
     # The one post-build step that needs no inference: bind ``from m import x`` names.
     # (``import *`` would import the module: those names stay unknown.)
@@ -76,6 +80,18 @@ def build_tree(text: str, modname: str, path: Path) -> nodes.Module:
             owner.set_local(bound, from_node)
             owner.scope().locals[bound].sort(key=lambda n: n.fromlineno or 0)
     return module
+
+
+def newer_syntax_reason(text: str, line: int, reason: str) -> str:
+    """Python's ``reason`` for not parsing ``text`` at ``line``, or, when that line uses
+    syntax from Python 3.12 (which this older Python does not parse), a reason saying so."""
+    lines = physical_lines(text)
+    feature = python_312_syntax(lines[line - 1] if 0 < line <= len(lines) else "", reason)
+    if feature is None:
+        return reason
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return (f"it uses syntax from Python 3.12 ({feature}), which Python {running} cannot parse ({reason}); "
+            "run cachelint on Python 3.12+ to check this file")
 
 
 @dataclass

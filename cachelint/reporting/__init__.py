@@ -8,12 +8,12 @@ does; SARIF converts to 1-based UTF-16 code units, as that format requires.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, TextIO
 
 from cachelint import catalog
-from cachelint.findings import Report
+from cachelint.findings import Finding, Report
 
 COMMAND_CODES = catalog.COMMAND_BY_CODE
 
@@ -38,6 +38,25 @@ class Options:
     statistics: bool = False
     show_source: bool = True
     quiet: bool = False  # the findings only: no summary
+    unsafe_fixes: bool = False  # --unsafe-fixes: unsafe fixes count as available ([*], "fixable")
+    fixing: bool = False  # a --fix run: what is left was not fixed, so nothing is marked [*]
+    show_fixes: bool = False  # --show-fixes: list the fixes applied (--fix) or available
+    fixed: dict[Path, list[str]] = field(default_factory=dict)  # --fix: the codes of the fixes applied, per file
+
+
+def fix_available(finding: Finding, unsafe_fixes: bool) -> bool:
+    """Would ``--fix`` (with ``--unsafe-fixes`` when ``unsafe_fixes``) apply the finding's fix?"""
+    fix = finding.fix
+    return fix is not None and bool(fix.edits) and (fix.safe or unsafe_fixes)
+
+
+def fix_counts(report: Report, unsafe_fixes: bool) -> tuple[int, int]:
+    """(available, hidden): the findings whose fix ``--fix`` would apply, and those whose
+    fix is unsafe and not enabled (ruff's "hidden fixes")."""
+    available = sum(1 for f in report.findings if fix_available(f, unsafe_fixes))
+    hidden = sum(1 for f in report.findings
+                 if f.fix is not None and f.fix.edits and not fix_available(f, unsafe_fixes))
+    return available, hidden
 
 
 def display_path(path: Path, cwd: Path) -> str:

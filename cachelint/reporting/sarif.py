@@ -109,7 +109,9 @@ def related_location(index: int, related, report: Report, base: Path) -> dict[st
 
 
 def fix_object(finding: Finding, report: Report, artifact: dict[str, Any]) -> dict[str, Any]:
-    """SARIF's ``fix``: the finding's edits as replacements (columns in UTF-16 code units)."""
+    """SARIF's ``fix``: the finding's edits as replacements (columns in UTF-16 code units);
+    its safety in the description and, for programs, as ``properties.applicability``
+    (``safe``, or ``unsafe``: applied only with ``--unsafe-fixes``), as JSON has it."""
     def column(line: int, col: int) -> int:
         text = line_text(report, finding.path, line)
         return (utf16_offset(text, col) if text is not None else col) + 1
@@ -121,7 +123,8 @@ def fix_object(finding: Finding, report: Report, artifact: dict[str, Any]) -> di
     } for e in finding.fix.edits]
     safety = "safe" if finding.fix.safe else "unsafe: applied only with --unsafe-fixes"
     return {"description": {"text": f"{finding.fix.description} ({safety})"},
-            "artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}]}
+            "artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}],
+            "properties": {"applicability": "safe" if finding.fix.safe else "unsafe"}}
 
 
 def document(report: Report, options: Options) -> dict[str, Any]:
