@@ -182,6 +182,9 @@ CODES: tuple[Code, ...] = (
     Code("STC025", "deprecated-cache-api", WARNING,
          "st.cache / st.experimental_memo / st.experimental_singleton: works on the targeted release, "
          "removed in a later one", fix=SOMETIMES, fix_safety=(SAFE,)),
+    Code("STC026", "session-state-in-cache-indirect", ERROR,
+         "Global cache whose result depends on per-session state through helpers, an outer cache or a token "
+         "(inferred)", status=PREVIEW),
     Code("STC900", "file-not-parsed", ERROR, "File that could not be read or parsed, so it was not checked",
          about_file=True, docs=_FILE_NOT_PARSED_DOCS),
     Code("STC901", "internal-error", ERROR, "Internal error in cachelint: a rule failed on this file",

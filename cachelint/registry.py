@@ -33,6 +33,7 @@ from cachelint.rules.stc022_session_cache_off_thread import SessionCacheOffThrea
 from cachelint.rules.stc023_unbounded_cache import UnboundedCache
 from cachelint.rules.stc024_cached_side_effect import CachedSideEffect
 from cachelint.rules.stc025_deprecated_cache_api import DeprecatedCacheApi
+from cachelint.rules.stc026_session_state_in_cache_indirect import SessionStateInCacheIndirect
 
 RULES: tuple[Rule, ...] = (UnhashableArgument(), UnhashableSelf(), IdentityHashFunc(), VolatileHashFunc(),
                            DeadHashFuncsKey(), ExcludedArgumentAffectsResult(), UnserializableReturn(),
@@ -42,7 +43,8 @@ RULES: tuple[Rule, ...] = (UnhashableArgument(), UnhashableSelf(), IdentityHashF
                            SharedResourceMutated(), EventLoopBoundResource(), CacheKeyCollision(),
                            ExhaustibleResource(),
                            ValidateNeverTrue(), UnconditionalCacheClear(),
-                           SessionCacheOffThread(), UnboundedCache(), CachedSideEffect(), DeprecatedCacheApi())
+                           SessionCacheOffThread(), UnboundedCache(), CachedSideEffect(), DeprecatedCacheApi(),
+                           SessionStateInCacheIndirect())
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 

@@ -166,7 +166,7 @@ def test_rule_and_rules(tmp_path: Path) -> None:
     assert listing[0].split()[1] == "unhashable-argument"
     assert [line.split()[0] for line in listing if "  sometimes  " in line] == ["STC011", "STC012", "STC015", "STC025"]
     marked = {line.split()[0]: line for line in listing if line.endswith(")")}
-    assert [code for code, line in marked.items() if line.endswith(" (preview)")] == ["STC021", "STC022", "STC024"]
+    assert [code for code, line in marked.items() if line.endswith(" (preview)")] == ["STC021", "STC022", "STC024", "STC026"]
     assert marked["STC023"].endswith(" (preview, opt-in)")
     assert "Status: preview, opt-in" in run(tmp_path, "rule", "STC023").out
 

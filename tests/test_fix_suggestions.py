@@ -14,7 +14,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "session" / "stc009_outer_cache_o
 
 
 def _messages(*options: str) -> dict[int, str]:
-    result = run(FIXTURE.parent, "check", FIXTURE.name, "--output-format", "json", *options)
+    result = run(FIXTURE.parent, "check", FIXTURE.name, "--output-format", "json", "--preview", *options)
     return {f["location"]["line"]: f["message"] for f in json.loads(result.out)["findings"]}
 
 

@@ -49,21 +49,22 @@ class SessionStateInCache(Rule):
     Finds `@st.cache_data` / `@st.cache_resource` functions with the default
     `scope="global"` whose result can change with `st.session_state`,
     `st.query_params`, `st.context` (headers, cookies...) or `st.user`, read in the
-    function or in the app's own helpers it calls: the value read reaches what the
-    function returns (directly, through helpers, or by choosing which value is returned),
-    or the path of a file it writes. One finding per function, at the read that leaks,
-    with the other leaking reads as related locations. A global cache that stores the
-    result of such a function is reported too: fixing the inner one alone would leave it
-    leaking.
+    function itself: the value read reaches what the function returns (directly, or by
+    choosing which value is returned), or the path of a file it writes. One finding per
+    function, at the read that leaks, with the other leaking reads as related locations.
+
+    Leaks the analysis can only infer are STC026 (preview, `--preview`): a read in the
+    app's helpers that the function calls, a global cache storing the result of a leaking
+    cached function, a value that only authenticates a request. On public apps those were
+    right about half the time (per-session toggles between equivalent back ends, tokens
+    on shared queries), so they are opt-in until they are precise.
 
     Not reported: reads whose value never reaches the result (error logs, timings,
     write-behind queues, `setdefault(...).append(...)`); a session-state key that the app
     only ever sets to app-wide values (constants, configuration, a client built from
     settings, a memo of what a hashed argument decides) or never sets at all; a fallback
     `if arg is None: arg = st.session_state[...]` that every call fills; a value a hashed
-    argument already carries. A value that only authenticates a request (a token set on
-    a client) is reported with lower confidence: it leaks only if the backend filters
-    rows by user. With `scope="session"` Streamlit keeps one cache per session, so
+    argument already carries. With `scope="session"` Streamlit keeps one cache per session, so
     nothing is reported; except with `st.cache_data(persist="disk")`, whose files on
     disk every session reads whatever the scope.
 
@@ -113,25 +114,6 @@ class SessionStateInCache(Rule):
             st.session_state.customer = st.text_input("Customer")
             st.write(orders())
         """),
-        Example("""
-            import streamlit as st
-
-
-            def is_admin():
-                return st.session_state.get("role") == "admin"
-
-
-            @st.cache_data(ttl=600)
-            def report(region):
-                rows = [f"{region}-{i}" for i in range(3)]
-                if is_admin():  # expect: STC009
-                    return rows
-                return rows[:1]
-
-
-            st.session_state.role = st.selectbox("role", ["admin", "guest"])
-            st.write(report("eu"))
-        """),
     )
     VALID = (
         Example("""
@@ -167,13 +149,9 @@ class SessionStateInCache(Rule):
     )
 
     def check(self, ctx: CachedContext) -> Iterator[Finding]:
-        shared = shared_across_sessions(ctx.cached)
-        if shared is None:
-            return
-        leaks = leaks_of(ctx, ctx.cached)
-        if not leaks:
-            return
-        yield self._finding(ctx, leaks, shared)
+        finding = leak_finding(self, ctx)
+        if finding is not None and finding.confidence == Confidence.HIGH:
+            yield finding  # leaks seen only through helpers, outer caches or tokens: STC026 (preview)
 
     def check_quickly(self, ctx: CachedContext) -> Iterator[Finding]:
         """Over budget: a direct read in the body itself, named by the module's own imports."""
@@ -190,42 +168,57 @@ class SessionStateInCache(Rule):
                 yield self.report(ctx, node, message, Confidence.INFERENCE)
                 return
 
-    def _finding(self, ctx: CachedContext, leaks: list[Leak], shared: str) -> Finding:
-        name = ctx.cached.name
-        primary = min(leaks, key=lambda leak: leak.rank)
-        others = [leak for leak in leaks if leak is not primary]
-        anchor = primary.hit.via[0].call if primary.hit.via else primary.node
-        if primary.callee is not None:
-            what = (f"stores the result of cached '{primary.callee}', which depends on per-session state "
-                    f"({primary.label})")
-            scope = f", or use scope=\"session\" on '{name}' too" if _has_scope(ctx) else ""
-            fix = (f"pass the value as an argument to both (a plain value, not an object){scope}: fixing "
-                   f"'{primary.callee}' alone leaves this cache leaking")
+
+
+def leak_finding(rule: Rule, ctx: CachedContext) -> Finding | None:
+    """The one finding (reported as ``rule``) of a cached function whose result depends on
+    per-session state: HIGH confidence for a read in its own body (STC009), lower for one
+    inferred through helpers, an outer cache or a token (STC026)."""
+    shared = shared_across_sessions(ctx.cached)
+    if shared is None:
+        return None
+    leaks = leaks_of(ctx, ctx.cached)
+    if not leaks:
+        return None
+    return _finding(rule, ctx, leaks, shared)
+
+
+def _finding(rule: Rule, ctx: CachedContext, leaks: list[Leak], shared: str) -> Finding:
+    name = ctx.cached.name
+    primary = min(leaks, key=lambda leak: leak.rank)
+    others = [leak for leak in leaks if leak is not primary]
+    anchor = primary.hit.via[0].call if primary.hit.via else primary.node
+    if primary.callee is not None:
+        what = (f"stores the result of cached '{primary.callee}', which depends on per-session state "
+                f"({primary.label})")
+        scope = f", or use scope=\"session\" on '{name}' too" if _has_scope(ctx) else ""
+        fix = (f"pass the value as an argument to both (a plain value, not an object){scope}: fixing "
+               f"'{primary.callee}' alone leaves this cache leaking")
+    else:
+        effect = "decides where it writes files" if primary.writes else "decides what it returns"
+        if primary.hit.via:
+            what = f"calls {_chain(primary.hit)}, which {primary.label} (line {primary.node.lineno})"
         else:
-            effect = "decides where it writes files" if primary.writes else "decides what it returns"
-            if primary.hit.via:
-                what = f"calls {_chain(primary.hit)}, which {primary.label} (line {primary.node.lineno})"
-            else:
-                what = primary.label
-            fix = _fix_phrase(ctx, primary)
-        users = _also_reached(ctx, primary)
-        also = f"; the same read is reached from {users} other cached function{'s' * (users != 1)}" if users else ""
-        if primary.hit.auth_only:
-            message = (f"cached '{name}' {what} to authenticate its requests, and its cache is shared by all sessions: "
-                       f"if the backend filters rows by user, one user's rows are served to all; {fix}{also}")
-            confidence = Confidence.INFERENCE
-        elif primary.callee is not None:
-            message = f"cached '{name}' {what}, but {shared}; {fix}{also}"
-            confidence = Confidence.INFERENCE
-        else:
-            message = f"cached '{name}' {what}, per-session state that {effect}, but {shared}; {fix}{also}"
-            confidence = Confidence.HIGH if not primary.hit.via else Confidence.INFERENCE
-        related = tuple(Related(ctx.project.module_of(leak.node).path if ctx.project.module_of(leak.node) else
-                                ctx.cached.module.path, leak.node.lineno, leak.node.col_offset or 0,
-                                f"also {leak.label}") for leak in others[:20])
-        # A helper's read reached from several cached functions of a file is one finding.
-        group = primary.node if primary.hit.via and primary.callee is None else None
-        return self.report(ctx, anchor, message, confidence, related=related, group=group)
+            what = primary.label
+        fix = _fix_phrase(ctx, primary)
+    users = _also_reached(ctx, primary)
+    also = f"; the same read is reached from {users} other cached function{'s' * (users != 1)}" if users else ""
+    if primary.hit.auth_only:
+        message = (f"cached '{name}' {what} to authenticate its requests, and its cache is shared by all sessions: "
+                   f"if the backend filters rows by user, one user's rows are served to all; {fix}{also}")
+        confidence = Confidence.INFERENCE
+    elif primary.callee is not None:
+        message = f"cached '{name}' {what}, but {shared}; {fix}{also}"
+        confidence = Confidence.INFERENCE
+    else:
+        message = f"cached '{name}' {what}, per-session state that {effect}, but {shared}; {fix}{also}"
+        confidence = Confidence.HIGH if not primary.hit.via else Confidence.INFERENCE
+    related = tuple(Related(ctx.project.module_of(leak.node).path if ctx.project.module_of(leak.node) else
+                            ctx.cached.module.path, leak.node.lineno, leak.node.col_offset or 0,
+                            f"also {leak.label}") for leak in others[:20])
+    # A helper's read reached from several cached functions of a file is one finding.
+    group = primary.node if primary.hit.via and primary.callee is None else None
+    return rule.report(ctx, anchor, message, confidence, related=related, group=group)
 
 
 # -- the leaks of a cached function -------------------------------------------------------------

@@ -22,7 +22,7 @@ _check = hidden_input(
     "first session's cached result")
 
 
-@probe("STC009")
+@probe("STC009", "STC026")
 def check_session_leak(fixture: Fixture, expected: list[Expected], results: list[ScriptResult]) -> Verdict:
     """A second session is served the first session's cached result."""
     return _check(fixture, expected, results)
