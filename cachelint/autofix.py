@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence, TextIO
 
-from cachelint.config import AnalysisSettings, Config
+from cachelint.config import AnalysisSettings, Config, Targets
 from cachelint.files import FileFinder
 from cachelint.findings import Finding
 from cachelint.fixes.edits import parses
@@ -188,7 +188,10 @@ def run_fixes(paths: Sequence[Path], config, *, diff: bool, unsafe: bool, stdout
               cwd: Path) -> FixSummary:
     """Fix (or, with ``diff``, show the fixes of) every file a check of ``paths`` covers."""
     summary = FixSummary()
-    service = Service(config)  # one for the run: the app's shared modules are parsed once
+    # Each app folder is fixed for its own Streamlit release (its pin), as the check runs it;
+    # one service per configuration, so an app's shared modules are parsed once.
+    targets = Targets(config)
+    services: dict[int, Service] = {}
     for path in FileFinder.for_config(config).find(paths):
         try:
             data = path.read_bytes()
@@ -198,6 +201,10 @@ def run_fixes(paths: Sequence[Path], config, *, diff: bool, unsafe: bool, stdout
             continue
         if MENTIONS_BYTES.search(data) is None:
             continue
+        own = targets.config_for(path.resolve())
+        if id(own) not in services:
+            services[id(own)] = Service(own)
+        service = services[id(own)]
         new, result = fix_bytes(data, path, unsafe, report_remaining=False, service=service)
         if new == data:
             continue
@@ -221,8 +228,9 @@ def run_fixes(paths: Sequence[Path], config, *, diff: bool, unsafe: bool, stdout
 
 
 def fix_text(text: str, path: Path, config, *, unsafe: bool) -> str:
-    """Fix text that is not on disk (stdin), as if it were ``path``."""
-    return fix_source(text, path, unsafe, config=config, report_remaining=False).new_text
+    """Fix text that is not on disk (stdin), as if it were ``path`` (for the release of its app folder)."""
+    own = Targets(config).config_for(path.resolve())
+    return fix_source(text, path, unsafe, config=own, report_remaining=False).new_text
 
 
 def unified_diff(old: bytes, new: bytes, name: str) -> str:

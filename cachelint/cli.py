@@ -99,7 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--entry-scripts", action=_Extend, metavar="FILES",
                        help="files Streamlit runs as __main__ (streamlit run FILE)")
     rules.add_argument("--target-streamlit", metavar="VERSION",
-                       help="the Streamlit version to model (default: the installed one, else the latest)")
+                       help="the Streamlit version to model (default: target-streamlit in [tool.cachelint], "
+                            "else the app's pin, else the installed one, else the latest modelled)")
     rules.add_argument("--preview", action="store_true", default=None,
                        help="also run the preview rules (not yet precise enough on real code to be on by default)")
     rules.add_argument("--config", type=Path, metavar="FILE", help="read [tool.cachelint] from this file")
