@@ -23,15 +23,13 @@ import difflib
 import io
 import logging
 import os
-import stat
-import tempfile
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence, TextIO
 
 from cachelint.config import AnalysisSettings, Config, Targets
-from cachelint.files import FileFinder
+from cachelint.files import FileFinder, write_atomically
 from cachelint.findings import Finding
 from cachelint.fixes.edits import parses
 from cachelint.fixes.patch import apply, span
@@ -148,32 +146,6 @@ def fix_file(path: str | os.PathLike, unsafe: bool = False, *, config: Config | 
     if write and new != data:
         write_atomically(path, new)
     return data, new, result
-
-
-def write_atomically(path: str | os.PathLike, data: bytes) -> None:
-    """Replace the file's content with ``data``: written to a temporary file in the same
-    folder, flushed to disk, given the file's permissions, then renamed over it, so the
-    file is never half-written. A symbolic link keeps pointing to the updated file."""
-    target = Path(os.path.realpath(path))
-    try:
-        mode = stat.S_IMODE(target.stat().st_mode)
-    except FileNotFoundError:
-        mode = None
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".cachelint.tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if mode is not None:
-            os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
 
 
 # -- the command line ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from astroid.builder import AstroidBuilder
 from astroid.exceptions import AstroidSyntaxError
 from astroid.manager import AstroidManager
 
-from cachelint.layout import Layout, absolute_names
+from cachelint.layout import Layout
 from cachelint.source import Unreadable, read_source
 
 MAX_CALLER_FILE_BYTES = 1_000_000
@@ -203,9 +203,7 @@ class Project:
         text = self._peek(file)
         if not text or "import" not in text:
             return
-        package = self.dotted_name(file).rpartition(".")[0] if file.name != "__init__.py" else \
-            self.dotted_name(file)
-        for name in absolute_names(text, package):
+        for name in self.layout.imported_names(str(file), text):
             folder.importers.setdefault(name, []).append(file)
 
     def _peek(self, path: Path) -> str | None:
