@@ -82,6 +82,7 @@ SLOW_TESTS = frozenset({
     "test_action.py::test_install_step_for_real_then_check",  # pip installs the checkout
     "test_cli.py::test_parallel_run_gives_the_same_output_as_one_job",  # process pools
     "test_cli_config.py::test_flake8_takes_the_same_settings_as_options",  # several flake8 runs
+    "test_hosts_agree.py::test_the_four_hosts_report_the_same_findings_on_every_fixture_file",  # 4 hosts, ~85 s
 })
 
 
