@@ -428,6 +428,22 @@ def test_fix_migrates_each_app_of_a_monorepo_by_its_own_pin(tmp_path: Path) -> N
         assert piped.out == MEMO_TTL_STRING_APP.replace('@st.experimental_memo(ttl="1h")', decorator), folder
 
 
+def test_app_pinned_before_the_new_decorators_is_told_when_to_migrate_and_not_fixed(tmp_path: Path) -> None:
+    """Pinned to 1.14 (older than every measured release): st.cache_data does not exist there,
+    so the finding says which release stands for the pin, offers no fix, and --fix leaves the
+    app as it is (it still runs on 1.14)."""
+    repo(tmp_path, {"requirements.txt": "streamlit==1.14.0\n", "app.py": LEGACY_APP})
+    result = run(tmp_path, "check", "--format", "json", "--no-cache", "app.py")
+    findings = json.loads(result.out)["findings"]
+    assert [(f["code"], f["fix"]) for f in findings] == [("STC025", None), ("STC025", None)]
+    assert findings[1]["message"].startswith(
+        "'st.experimental_memo' works on Streamlit 1.14.0 (your pin in requirements.txt; checked as 1.18, the "
+        "nearest release cachelint has measured), but st.experimental_memo is removed in 1.37, and the "
+        "replacements arrived in 1.18: when upgrading, use st.cache_data")
+    fixed = run(tmp_path, "check", "--fix", "--no-cache", "app.py")
+    assert fixed.code == 1 and (tmp_path / "app.py").read_text() == LEGACY_APP
+
+
 def test_readme_upgrade_check_is_what_cachelint_prints() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Can I bump Streamlit?"):]

@@ -58,7 +58,8 @@ from checkout import DEFAULT_DEST, REPOS_TOML, Repo, load_repos  # noqa: E402
 
 LABELS_TOML = HERE / "labels.toml"
 ANCHOR_CHARS = 160
-META_CODES = {"STC900", "STC901", "STC902"}
+META_CODES = {"STC100", "STC900", "STC901", "STC902"}
+LOUD_API_CODES = {"STC011", "STC025"}  # deprecated and removed decorators: loud, not silent, failures
 SKIP_DIRS = {".git", ".venv", "venv", "env", "node_modules", "build", "dist", "__pycache__",
              "site-packages", ".tox", ".mypy_cache", ".cachelint_cache"}
 
@@ -347,8 +348,8 @@ def score(findings: list[Finding]) -> dict:
             mixed.append(f"{repo} {cause} {code}")
     caching = [f for f in judged if f.code not in META_CODES]
     caching_groups = [k for k in groups if k[2] not in META_CODES]
-    silent = [f for f in caching if f.code != "STC011"]
-    silent_groups = [k for k in caching_groups if k[2] != "STC011"]
+    silent = [f for f in caching if f.code not in LOUD_API_CODES]
+    silent_groups = [k for k in caching_groups if k[2] not in LOUD_API_CODES]
     return {
         "per_code": dict(sorted(per_code.items())),
         "overall_findings": {"judged": len(caching),
@@ -363,7 +364,25 @@ def score(findings: list[Finding]) -> dict:
         # TRUE only when the code runs in the app and the message names the right cause
         "strict_findings": {"judged": len(caching), "true": sum(_strict(f.label) for f in caching)},
         "mixed_root_causes": mixed,
+        "by_confidence": _by_confidence(judged, groups),
     }
+
+
+def _by_confidence(judged: list[Finding], groups: dict[tuple, list[Finding]]) -> dict:
+    """{code: {confidence: {findings, true, root_causes, root_causes_right}}}: a root cause
+    counts under the highest confidence of its findings."""
+    rows: dict = defaultdict(lambda: defaultdict(lambda: {"findings": 0, "true": 0, "root_causes": 0,
+                                                          "root_causes_right": 0}))
+    for f in judged:
+        row = rows[f.code][f.confidence]
+        row["findings"] += 1
+        row["true"] += f.label.verdict == "TRUE"
+    for (_, _, code), members in groups.items():
+        confidence = "high" if any(m.confidence == "high" for m in members) else members[0].confidence
+        row = rows[code][confidence]
+        row["root_causes"] += 1
+        row["root_causes_right"] += {m.label.verdict for m in members} == {"TRUE"}
+    return {code: dict(by) for code, by in sorted(rows.items())}
 
 
 def _strict(label: Label) -> bool:
@@ -408,7 +427,7 @@ def stub(f: Finding, dest: Path, folder: str) -> str:
 
 def print_report(runs: list[RepoRun], result: dict, lost: list[Label], folded: list[Label], gone: list[Label],
                  found_misses: list, misses: list[Miss], unjudged: list[Finding],
-                 stc011_pinned: tuple[int, int]) -> None:
+                 stc011_pinned: tuple[int, int], recoded: list[Label] = ()) -> None:
     print("## Per repository\n")
     print("| repository | files | lines | cached functions | files with a cached function "
           "| findings | seconds |")
@@ -440,13 +459,22 @@ def print_report(runs: list[RepoRun], result: dict, lost: list[Label], folded: l
         print(f"| {code} | {ratio(row['true'], row['findings'])} | "
               f"{ratio(row['root_causes_right'], row['root_causes'])} |")
     o, r = result["overall_findings"], result["overall_root_causes"]
-    print(f"| **caching rules (STC001-STC014)** | {ratio(o['true'], o['judged'])} | "
+    print(f"| **caching rules (every STC0xx code)** | {ratio(o['true'], o['judged'])} | "
           f"{ratio(r['right'], r['judged'])} |")
     w = result["overall_without_stc011"]
-    print(f"| **caching rules without STC011** | {ratio(w['true'], w['judged'])} | "
+    print(f"| **caching rules without STC011/STC025 (the silent ones)** | {ratio(w['true'], w['judged'])} | "
           f"{ratio(w['root_causes_right'], w['root_causes'])} |")
     s = result["strict_findings"]
     print(f"| strict: TRUE, reachable and message right | {ratio(s['true'], s['judged'])} | |")
+    split = {code: by for code, by in result["by_confidence"].items() if len(by) > 1}
+    if split:
+        print("\nBy confidence (codes that report at more than one):\n")
+        print("| code | confidence | findings TRUE / judged | root causes right / judged |")
+        print("|---|---|---|---|")
+        for code, by in split.items():
+            for confidence, row in sorted(by.items()):
+                print(f"| {code} | {confidence} | {ratio(row['true'], row['findings'])} | "
+                      f"{ratio(row['root_causes_right'], row['root_causes'])} |")
     pinned, total = stc011_pinned
     if total:
         print(f"\nSTC011: {pinned} of {total} judged findings sit in apps pinned to a Streamlit "
@@ -457,6 +485,9 @@ def print_report(runs: list[RepoRun], result: dict, lost: list[Label], folded: l
 
     if folded:
         print(f"\n{len(folded)} TRUE labels folded into the one finding of their (still reported) root cause.")
+    if recoded:
+        print(f"\n{len(recoded)} TRUE STC011 labels are STC025 now: their apps are pinned to a release where "
+              "the API still works (deprecated there, removed later).")
     print(f"\n## True findings lost: {len(lost)}")
     for label in lost:
         print(f"- {label.repo} {label.path}:{label.line} {label.code} `{label.anchor}`")
@@ -523,6 +554,11 @@ def main(argv: list[str] | None = None) -> int:
     folded = [lab for lab in left if lab.verdict == "TRUE"
               and (lab.repo, lab.code, lab.root_cause.split("#")[0]) in reported]
     lost = [lab for lab in left if lab.verdict == "TRUE" and lab not in folded]
+    # Version-exact: an STC011 (removed API) judged against the latest release is STC025
+    # (deprecated, still works) in an app whose pin is a release where the API works.
+    deprecations = {(f.repo, f.path, f.anchor) for f in findings if f.code == "STC025"}
+    recoded = [lab for lab in lost if lab.code == "STC011" and (lab.repo, lab.path, lab.anchor) in deprecations]
+    lost = [lab for lab in lost if lab not in recoded]
     gone = [lab for lab in left if lab.verdict == "FALSE"]
     found_misses = misses_found(findings, misses)
     unjudged = [f for f in findings if f.label is None]
@@ -551,6 +587,7 @@ def main(argv: list[str] | None = None) -> int:
             "stc011": {"judged": stc011_pinned[1], "pinned_where_api_works": stc011_pinned[0]},
             "true_findings_lost": [asdict(lab) for lab in lost],
             "true_findings_folded": [asdict(lab) for lab in folded],
+            "stc011_recoded_stc025": [asdict(lab) for lab in recoded],
             "false_alarms_gone": [asdict(lab) for lab in gone],
             "misses": {"total": len(misses),
                        "found": [{**asdict(m), "found_line": f.line} for m, f in found_misses]},
@@ -558,7 +595,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         print(json.dumps(doc, indent=1, ensure_ascii=False))
     else:
-        print_report(runs, result, lost, folded, gone, found_misses, misses, unjudged, stc011_pinned)
+        print_report(runs, result, lost, folded, gone, found_misses, misses, unjudged, stc011_pinned, recoded)
     return 1 if failed else 0
 
 

@@ -78,7 +78,7 @@ class Provenance:
             return
         if isinstance(expr, nodes.Call) and self._cached_call(expr, covered, found, depth):
             return
-        if isinstance(expr, nodes.Call) and self._returns_varying(expr):
+        if isinstance(expr, nodes.Call) and self.returns_varying(expr):
             self._source(expr, covered, found)
             return
         if isinstance(expr, (nodes.Lambda, nodes.FunctionDef)):
@@ -175,7 +175,7 @@ class Provenance:
             self._walk(call.func.expr, covered, found, depth + 1)  # the receiver
         return True
 
-    def _returns_varying(self, call: nodes.Call) -> bool:
+    def returns_varying(self, call: nodes.Call) -> bool:
         """``sidebar_filters()`` returning a widget's value: not decided by its arguments."""
         if self.rerun is None:
             return False

@@ -12,7 +12,7 @@ from cachelint.analysis.provenance import Provenance
 from cachelint.analysis.rerun import RerunState
 from cachelint.analysis.streamlit_calls import StreamlitCalls
 from cachelint.analysis.values import ClassObject, External, Instance, Value
-from cachelint.findings import Confidence, Finding
+from cachelint.findings import Confidence, Finding, Related
 from cachelint.analysis.context import CachedContext
 from cachelint.rules.base import Example, Rule
 from cachelint.rules.messages import type_name
@@ -119,23 +119,38 @@ class ExcludedArgumentAffectsResult(Rule):
             params = params[1:]
         provenance = Provenance(ctx.inferrer, ctx.analysis, RerunState(ctx.body.streamlit))
         every_excluded = bool(params) and all(p.name.startswith("_") for p in params)
+        deciding = []  # (parameter, what it is, evidence, typed): one finding per function
         for param in params:
             name = param.name
             if not name.startswith("_") or not _reads(cached.node, name):
                 continue
+            if excluded.names_secret(name) and any(not p.name.startswith("_") and excluded.names_identity(p.name)
+                                                   for p in params):
+                continue  # get_events(username, _password): the hashed user name tells users apart
             kind, shown = classify_all(_param_values(ctx, name), ctx)
-            if kind == UNKNOWN:
+            typed = kind != UNKNOWN
+            if not typed:
                 kind, shown = _data_without_types(ctx, name, every_excluded, provenance)
             if kind != DATA:
                 continue
             evidence = _stale_calls(ctx, name, provenance, every_excluded)
-            if evidence is None:
-                continue
+            if evidence is not None:
+                deciding.append((param, shown, evidence, typed))
+        if deciding:
+            param, shown, evidence, typed = deciding[0]
+            name = param.name
+            # An unknown type may be one Streamlit cannot hash: dropping the underscore would raise.
+            drop = "drop the underscore" if typed else "drop the underscore if Streamlit can hash the value"
+            others = [p.name for p, *_ in deciding[1:]]
+            also = f" (so do {', '.join(repr(o) for o in others)})" if others else ""
             message = (f"argument '{name}' of cached '{cached.name}' is left out of the cache key (leading "
-                       f"underscore) but the result depends on it ({shown}{evidence.detail}): a call with a different "
-                       f"'{name}' gets an earlier call's result; drop the underscore, or also pass a hashed argument "
-                       f"that identifies it")
-            yield self.report(ctx, param, message, evidence.confidence)
+                       f"underscore) but the result depends on it ({shown}{evidence.detail}){also}: a call with "
+                       f"a different '{name}' gets an earlier call's result; {drop}, or also pass a hashed "
+                       f"argument that identifies it")
+            related = tuple(Related(ctx.cached.module.path, p.lineno, p.col_offset or 0,
+                                    f"also left out of the key and deciding the result: '{p.name}' ({what})")
+                            for p, what, *_ in deciding[1:])
+            yield self.report(ctx, param, message, evidence.confidence, related=related)
         if self_param is not None:
             finding = self._check_self(ctx, self_param, provenance)
             if finding is not None:
@@ -230,13 +245,23 @@ def _data_without_types(ctx: CachedContext, name: str, every_excluded: bool,
         return DATA, "a per-session value"
     if excluded.names_data(name):
         return DATA, "data, by its name"
-    if every_excluded:
+    if every_excluded and not _used_as_client(ctx.cached.node, name):
         return DATA, "every parameter is left out of the key"
     return UNKNOWN, ""
 
 
+def _used_as_client(func: nodes.FunctionDef, name: str) -> bool:
+    """Is the parameter only ever the object of a method call or attribute read
+    (``_supabase.table("t").select("*").execute()``)? That is how a connection or client
+    is used, Streamlit's own idiom for an excluded parameter (``def load(_conn)``); data is
+    indexed, iterated or passed on."""
+    reads = [n for n in func.nodes_of_class(nodes.Name) if n.name == name]
+    return bool(reads) and all(isinstance(n.parent, nodes.Attribute) and n.parent.expr is n for n in reads)
+
+
 def _passes_per_session_value(ctx: CachedContext, name: str, provenance: Provenance) -> bool:
-    """Does a call pass a widget's value or per-session state for ``name``?"""
+    """Does a call pass a widget's value or per-session state for ``name`` (directly, or as
+    what an app function returns: ``er = require_login()`` returning the session's client)?"""
     calls = StreamlitCalls(ctx.inferrer)
     for site in ctx.sites:
         if name not in site.arguments:
@@ -244,8 +269,10 @@ def _passes_per_session_value(ctx: CachedContext, name: str, provenance: Provena
         for source in provenance.sources(site.value_node(name)).uncovered:
             inner = source.expr if isinstance(source, nodes.Attribute) else (
                 source.value if isinstance(source, nodes.Subscript) else None)
-            if (isinstance(source, nodes.Call) and calls.widget(source) is not None) or any(
-                    n is not None and calls.state_read(n) is not None for n in (source, inner)):
+            if isinstance(source, nodes.Call) and (calls.widget(source) is not None
+                                                   or provenance.returns_varying(source)):
+                return True
+            if any(n is not None and calls.state_read(n) is not None for n in (source, inner)):
                 return True
     return False
 

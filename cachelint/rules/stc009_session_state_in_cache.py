@@ -791,8 +791,25 @@ def _chain(hit: Hit) -> str:
 def _fix_phrase(ctx: CachedContext, leak: Leak) -> str:
     what = f"'{leak.key}'" if leak.key and not leak.key.startswith("re:") else "the value"
     caution = "" if _plain(ctx, leak) else " (a plain value such as a user id, not an object Streamlit cannot hash)"
+    outer = _storing_callers(ctx)
+    if outer:  # a fix here alone leaves the outer cache serving the first session's result
+        names = " and ".join(f"'{name}'" for name in outer)
+        scope = f"use scope=\"session\" here and on {names}" if _has_scope(ctx) else ""
+        other = "drop persist" if _disk_persisted(ctx.cached) else scope
+        return (f"pass {what} as an argument{caution}, through {names} too, whose global cache stores this "
+                f"result" + (f", or {other}" if other else ""))
     other = "drop persist" if _disk_persisted(ctx.cached) else "use scope=\"session\"" if _has_scope(ctx) else ""
     return f"pass {what} as an argument{caution}" + (f", or {other}" if other else "")
+
+
+def _storing_callers(ctx: CachedContext) -> list[str]:
+    """Global caches that call this cached function and so store its result (sorted names)."""
+    names = set()
+    for site in ctx.sites:
+        outer = ctx.analysis.cached_function(site.call.frame())
+        if outer is not None and outer.node is not ctx.cached.node and shared_across_sessions(outer) is not None:
+            names.add(outer.name)
+    return sorted(names)
 
 
 def _has_scope(ctx: CachedContext) -> bool:

@@ -9,6 +9,7 @@ from cachelint.analysis.rerun import RerunState
 from cachelint.findings import Finding
 from cachelint.analysis.context import CachedContext
 from cachelint.rules.base import Example, Rule
+from cachelint.rules.messages import type_name
 from cachelint.streamlit_model import session
 
 
@@ -109,9 +110,21 @@ class HiddenGlobalInput(Rule):
             where = f"line {change.line}" if module is ctx.cached.module else f"{module.path.name}:{change.line}"
             what, confidence = reached.describe(f"reads module-level '{node.name}'")
             message = (f"cached '{ctx.cached.name}' {what}, which {change.how} ({where}) and changes between "
-                       f"reruns; it is not part of the cache key, so the cached result goes stale: pass "
-                       f"'{node.name}' as an argument")
+                       f"reruns; it is not part of the cache key, so the cached result goes stale: "
+                       f"{_fix_phrase(ctx, node)}")
             yield self.report(ctx, reached.anchor, message, confidence)
+
+
+def _fix_phrase(ctx: CachedContext, read: nodes.Name) -> str:
+    """Pass the global as an argument, unless Streamlit cannot hash it: then that fix would
+    raise UnhashableParamError on the first call."""
+    for value in ctx.inferrer.values(read):
+        verdict = ctx.hashability.verdict(value)
+        if verdict.unhashable:
+            shown = type_name(verdict.culprit or value)
+            return (f"pass what '{read.name}' is built from as an argument (Streamlit cannot hash the '{shown}' "
+                    f"itself), or pass it as '_{read.name}' together with a hashed argument that identifies it")
+    return f"pass '{read.name}' as an argument"
 
 
 def _decided_by_arguments(ctx: CachedContext, rerun: RerunState, module, read: nodes.Name, change,

@@ -346,8 +346,17 @@ class RemovedCacheApi(Rule):
         else:
             gone = f"it was removed in {status.removed_in}"
         why = ", so the app dies when this line runs" if not isinstance(use.node, nodes.ImportFrom) else ""
-        return (f"'{shown_use(use)}' raises {found.error} on {model.shown}{why}: {gone}; {replacement(use)} "
-                f"(cachelint --fix migrates it)")
+        if only_compared(use):
+            return (f"'{use.node.parent.as_string()}' raises {found.error} on {model.shown}{why}: {gone}; the line "
+                    f"only compares {shown_use(use)}, it caches nothing: test hasattr(st, "
+                    f"'{use.node.attrname}') instead, or drop the check")
+        fixed = " (cachelint --fix migrates it)" if found.fix is not None else ""
+        return f"'{shown_use(use)}' raises {found.error} on {model.shown}{why}: {gone}; {replacement(use)}{fixed}"
+
+
+def only_compared(use: RemovedUse) -> bool:
+    """``if st.cache is not None:``: the line reads the API to compare it, not to cache."""
+    return isinstance(use.node, nodes.Attribute) and isinstance(use.node.parent, nodes.Compare)
 
 
 # -- the fix: migrate to st.cache_data / st.cache_resource ------------------------------------

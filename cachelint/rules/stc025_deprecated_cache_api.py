@@ -5,7 +5,7 @@ from typing import Iterator
 from cachelint.analysis.context import ModuleContext
 from cachelint.findings import Finding
 from cachelint.rules.base import Example, Rule
-from cachelint.rules.stc011_removed_cache_api import LegacyUse, legacy_uses, replacement, shown_use
+from cachelint.rules.stc011_removed_cache_api import LegacyUse, legacy_uses, only_compared, replacement, shown_use
 from cachelint.streamlit_model import StreamlitModel, releases
 
 
@@ -124,7 +124,9 @@ class DeprecatedCacheApi(Rule):
     def check_module(self, ctx: ModuleContext) -> Iterator[Finding]:
         for found in legacy_uses(ctx):
             if found.error is None:
-                yield self.report(ctx, found.use.node, self._message(found, ctx.model), fix=found.fix)
+                # Before 1.18 the new decorators do not exist: migrating now would break the app.
+                fix = None if ctx.model.predates_measured else found.fix
+                yield self.report(ctx, found.use.node, self._message(found, ctx.model), fix=fix)
 
     @staticmethod
     def _message(found: LegacyUse, model: StreamlitModel) -> str:
@@ -133,5 +135,15 @@ class DeprecatedCacheApi(Rule):
         name = status.api.qualname.replace("streamlit.", "st.")
         since = f"deprecated since {status.deprecated_since}" if status.deprecated_since else "deprecated"
         removed = f"removed in {status.removed_in}" if status.removed_in else "removed in a later release"
+        if model.predates_measured:
+            first = releases.releases()[0]
+            return (f"'{shown_use(found.use)}' works on {model.shown}, but {name} is {removed}, and the "
+                    f"replacements arrived in {first}: when upgrading, {replacement(found.use)} "
+                    f"(cachelint check --fix migrates it once the app targets {first} or later)")
+        if only_compared(found.use):
+            return (f"'{found.use.node.parent.as_string()}' works on {model.shown}, but {name} is {since} and "
+                    f"{removed}, and then this comparison raises AttributeError: test hasattr(st, "
+                    f"'{found.use.node.attrname}') instead")
+        fixed = " (cachelint check --fix migrates it)" if found.fix is not None else ""
         return (f"'{shown_use(found.use)}' works on {model.shown}, but {name} is {since} and {removed}: "
-                f"before upgrading, {replacement(found.use)} (cachelint check --fix migrates it)")
+                f"before upgrading, {replacement(found.use)}{fixed}")

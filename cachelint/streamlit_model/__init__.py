@@ -47,9 +47,19 @@ class StreamlitModel:
         return self.target is None or _minor(self.target) == self.release
 
     @property
+    def predates_measured(self) -> bool:
+        """Is the target older than every release cachelint has measured (1.18, the first with
+        st.cache_data and st.cache_resource)? Then the oldest measured release stands for it."""
+        return self.target is not None and releases.minor_key(self.target) < releases.minor_key(releases.releases()[0])
+
+    @property
     def shown(self) -> str:
-        """"Streamlit 1.25 (your pin in requirements.txt)", for messages."""
-        return f"Streamlit {self.release}" + (f" ({self.origin})" if self.origin else "")
+        """"Streamlit 1.25 (your pin in requirements.txt)", for messages; a release cachelint has
+        not measured says which one stands for it (an app pinned to 0.61 is checked as 1.18)."""
+        if self.exact:
+            return f"Streamlit {self.release}" + (f" ({self.origin})" if self.origin else "")
+        why = f"{self.origin}; " if self.origin else ""
+        return f"Streamlit {self.target} ({why}checked as {self.release}, the nearest release cachelint has measured)"
 
 
 LATEST_RELEASE = releases.releases()[-1]

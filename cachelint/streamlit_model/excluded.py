@@ -64,6 +64,11 @@ CREDENTIAL_WORDS: frozenset[str] = frozenset({
     "login", "uid", "userid",
 })
 
+# Of those, the ones that say who the user is: hashed beside an excluded password or token,
+# they tell users apart in the key (``get_events(username, _password)``).
+IDENTITY_WORDS: frozenset[str] = frozenset({"username", "user", "email", "login", "uid", "userid", "account"})
+SECRET_WORDS: frozenset[str] = CREDENTIAL_WORDS - IDENTITY_WORDS
+
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
@@ -105,3 +110,15 @@ VARYING_CALL_PREFIXES: tuple[str, ...] = (
 )
 # ... except the caching API and the app's secrets, which stay the same.
 STABLE_STREAMLIT: tuple[str, ...] = ("streamlit.cache_data", "streamlit.cache_resource", "streamlit.secrets")
+
+
+def names_secret(name: str) -> bool:
+    """A password, token or secret (not who the user is)."""
+    found = words(name)
+    return bool(found) and found[-1] in SECRET_WORDS
+
+
+def names_identity(name: str) -> bool:
+    """A user name, e-mail or id."""
+    found = words(name)
+    return bool(found) and found[-1] in IDENTITY_WORDS
