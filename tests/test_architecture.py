@@ -4,9 +4,9 @@
     -> config | result_cache | reporting | docs -> target -> registry -> rules -> analysis | fixes
     -> files | noqa | source -> layout -> streamlit_model | findings -> catalog
 
-``lint-imports`` checks them (a module imports only from the layers below its own), and
-that the catalogue, configuration, result cache and reporting import neither astroid nor
-libcst. The contract file itself is checked too, so that the test cannot pass by the
+``lint-imports`` checks them (a module imports only from the layers below its own), that
+no rule imports another, and that the catalogue, configuration, result cache and
+reporting import neither astroid nor libcst. The contract file itself is checked too, so that the test cannot pass by the
 contracts going missing or shrinking; and a warm run is checked in a real process.
 """
 
@@ -23,6 +23,8 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 from cli_helpers import BAD_APP, write
+
+from cachelint import catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,12 +67,12 @@ def _lint_imports() -> list[str]:
 def test_the_import_contracts_are_kept() -> None:
     result = subprocess.run(_lint_imports(), cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 3 kept, 0 broken." in result.stdout, result.stdout
+    assert "Contracts: 4 kept, 0 broken." in result.stdout, result.stdout
 
 
 def test_the_contracts_state_the_layers() -> None:
     contracts = _contracts()
-    assert set(contracts) == {"layers", "light", "warm-path"}
+    assert set(contracts) == {"layers", "rules-own-their-logic", "light", "warm-path"}
     layers = contracts["layers"]
     assert layers["type"] == "layers" and layers["containers"] == ["cachelint"]
     assert layers["layers"] == LAYERS
@@ -81,6 +83,14 @@ def test_the_contracts_state_the_layers() -> None:
         {p.parent.name for p in package.glob("*/__init__.py")}
     listed = {name.strip() for layer in LAYERS for name in layer.split("|")}
     assert modules == listed
+
+    rules = contracts["rules-own-their-logic"]
+    assert rules["type"] == "independence" and rules["modules"] == ["cachelint.rules.*"]
+    shared = {"base", "messages", "legacy_api"}
+    assert set(rules["ignore_imports"]) == {f"cachelint.rules.* -> cachelint.rules.{name}" for name in shared}
+    rule_modules = {p.stem for p in (package / "rules").glob("stc*.py")}
+    assert {p.stem for p in (package / "rules").glob("*.py")} == rule_modules | shared | {"__init__"}
+    assert {c.module for c in catalog.CODES if not c.about_file} == rule_modules
 
     light = contracts["light"]
     assert light["type"] == "forbidden" and set(light["source_modules"]) == LIGHT
