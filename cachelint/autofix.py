@@ -23,15 +23,13 @@ import difflib
 import io
 import logging
 import os
-import stat
-import tempfile
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence, TextIO
 
-from cachelint.config import AnalysisSettings, Config
-from cachelint.files import FileFinder
+from cachelint.config import AnalysisSettings, Config, Targets
+from cachelint.files import FileFinder, write_atomically
 from cachelint.findings import Finding
 from cachelint.fixes.edits import parses
 from cachelint.fixes.patch import apply, span
@@ -150,32 +148,6 @@ def fix_file(path: str | os.PathLike, unsafe: bool = False, *, config: Config | 
     return data, new, result
 
 
-def write_atomically(path: str | os.PathLike, data: bytes) -> None:
-    """Replace the file's content with ``data``: written to a temporary file in the same
-    folder, flushed to disk, given the file's permissions, then renamed over it, so the
-    file is never half-written. A symbolic link keeps pointing to the updated file."""
-    target = Path(os.path.realpath(path))
-    try:
-        mode = stat.S_IMODE(target.stat().st_mode)
-    except FileNotFoundError:
-        mode = None
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".cachelint.tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if mode is not None:
-            os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
-
-
 # -- the command line ---------------------------------------------------------------------------
 @dataclass
 class FixSummary:
@@ -189,7 +161,10 @@ def run_fixes(paths: Sequence[Path], config, *, diff: bool, unsafe: bool, stdout
               cwd: Path) -> FixSummary:
     """Fix (or, with ``diff``, show the fixes of) every file a check of ``paths`` covers."""
     summary = FixSummary()
-    service = Service(config)  # one for the run: the app's shared modules are parsed once
+    # Each app folder is fixed for its own Streamlit release (its pin), as the check runs it;
+    # one service per configuration, so an app's shared modules are parsed once.
+    targets = Targets(config)
+    services: dict[int, Service] = {}
     for path in FileFinder.for_config(config).find(paths):
         try:
             data = path.read_bytes()
@@ -199,6 +174,10 @@ def run_fixes(paths: Sequence[Path], config, *, diff: bool, unsafe: bool, stdout
             continue
         if MENTIONS_BYTES.search(data) is None:
             continue
+        own = targets.config_for(path.resolve())
+        if id(own) not in services:
+            services[id(own)] = Service(own)
+        service = services[id(own)]
         new, result = fix_bytes(data, path, unsafe, report_remaining=False, service=service)
         if new == data:
             continue
@@ -224,8 +203,9 @@ def run_fixes(paths: Sequence[Path], config, *, diff: bool, unsafe: bool, stdout
 
 
 def fix_text(text: str, path: Path, config, *, unsafe: bool) -> str:
-    """Fix text that is not on disk (stdin), as if it were ``path``."""
-    return fix_source(text, path, unsafe, config=config, report_remaining=False).new_text
+    """Fix text that is not on disk (stdin), as if it were ``path`` (for the release of its app folder)."""
+    own = Targets(config).config_for(path.resolve())
+    return fix_source(text, path, unsafe, config=own, report_remaining=False).new_text
 
 
 def unified_diff(old: bytes, new: bytes, name: str) -> str:

@@ -11,6 +11,7 @@ pin, else the installed Streamlit) is decided by ``cachelint.target``.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 import sys
 from dataclasses import dataclass, field, replace
@@ -24,6 +25,9 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 from cachelint import catalog
 from cachelint import target as targets
+from cachelint.files import matches, relative_posix
+from cachelint.findings import Report
+from cachelint.layout import Layout
 
 KNOWN_KEYS = (
     "select", "ignore", "extend-select", "per-file-ignores", "exclude",
@@ -89,8 +93,6 @@ class Config:
 
     def ignored_for(self, relative: str) -> frozenset[str]:
         """Code prefixes ``per-file-ignores`` switches off for a path relative to the root."""
-        from cachelint.files import matches  # noqa: PLC0415 - avoid an import cycle
-
         found: set[str] = set()
         for pattern, codes in self.per_file_ignores:
             if matches(pattern, relative):
@@ -117,6 +119,43 @@ class Config:
                      sorted(s.hashable_types), sorted(s.unhashable_types),
                      sorted(str(p) for p in s.entry_scripts), s.target_streamlit, s.target_pandas,
                      s.target_origin, s.preview, s.step_budget))
+
+
+class Targets:
+    """The Streamlit release each app folder is checked against (``cachelint.target``):
+    each unit of work is one app folder, with that app's own pin. Gives the result cache
+    key of a file its target, and tells the report (``-v``, JSON) which targets were used."""
+
+    def __init__(self, config: Config, layout: Layout | None = None):
+        self.config = config
+        self.layout = layout or Layout()
+        self.resolver = targets.Resolver(config.target.streamlit) if config.target is not None else None
+        self.used: dict[Path, Config] = {}  # app folder -> its configuration
+
+    def config_for(self, path: Path) -> Config:
+        folder = Path(self.layout.app_root(str(path)))
+        found = self.used.get(folder)
+        if found is None:
+            found = self.used[folder] = self.config.for_folder(folder, self.resolver)
+        return found
+
+    def key(self, path: Path, key: str) -> str:
+        """The result cache key of ``path``, with the target of its app folder in it."""
+        own = self.config_for(path)
+        if own is self.config:
+            return key
+        return hashlib.sha256(f"{key}\0{own.cache_token()}".encode("utf-8", "surrogateescape")).hexdigest()
+
+    def tell(self, report: Report) -> Report:
+        """``report.target`` (the run's), ``report.folder_targets`` (app folders with another
+        one), and the ``-v`` notes of those folders (the run's own are in ``config_notes``)."""
+        report.target = self.config.target
+        report.folder_targets = {folder: own.target for folder, own in sorted(self.used.items())
+                                 if own is not self.config and own.target is not None}
+        for folder, target in report.folder_targets.items():
+            where = relative_posix(folder, self.config.root)
+            report.notes.extend(f"{where}: {line}" for line in target.describe(self.config.root))
+        return report
 
 
 @dataclass

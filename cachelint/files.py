@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 import subprocess
 from pathlib import Path, PurePosixPath
 from typing import Iterable
@@ -175,3 +176,34 @@ class FileFinder:
             dirs[:] = sorted(d for d in dirs if not _skipped_dir(here, d))
             found.extend(here / name for name in files if name.endswith(SUFFIXES))
         return found
+
+
+def write_atomically(path: str | os.PathLike, data: bytes, *, durable: bool = True) -> None:
+    """Replace the file's content with ``data``: written to a temporary file in the same
+    folder, given the file's permissions, then renamed over it, so the file is never
+    half-written. A symbolic link keeps pointing to the updated file. ``durable``: flushed
+    to disk before the rename (the user's files; the result cache, which a crash only
+    makes slower to rebuild, skips it)."""
+    import tempfile  # (stdlib; only a run that writes something needs it)
+
+    target = Path(os.path.realpath(path))
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".cachelint.tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise

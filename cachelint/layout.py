@@ -210,6 +210,12 @@ class Layout:
             return Path(path).stem
         return ".".join(parts)
 
+    def imported_names(self, path: str, text: str) -> set[str]:
+        """The absolute dotted names the file ``path`` (whose content is ``text``) imports."""
+        dotted = self.dotted_name(path)
+        package = dotted if os.path.basename(path) == "__init__.py" else dotted.rpartition(".")[0]
+        return absolute_names(text, package)
+
     def module_names(self, path: str) -> list[str]:
         """Every dotted spelling a module could be imported by, shortest first: from its
         app root, then through the namespace folders up to the project top."""

@@ -49,8 +49,9 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from cachelint import __version__
+from cachelint.files import write_atomically
 from cachelint.findings import Finding
-from cachelint.layout import PROJECT_MARKERS, Layout, absolute_names
+from cachelint.layout import PROJECT_MARKERS, Layout
 
 CACHE_DIR = ".cachelint_cache"
 FORMAT = 3
@@ -140,32 +141,25 @@ class Dependencies:
 
     def imports(self, path: str) -> list[str]:
         """Project modules ``path`` imports."""
-        found = self.imported.get(path)
-        if found is None:
-            digest = self._digest(path)
-            known = self.known_imports.get(path)
-            if known is not None and known[0] == digest:
-                found = self.imported[path] = known
-            else:
-                text = self._text(path)
-                found = self.imported[path] = [digest, self.layout.imports(path, text) if text is not None else []]
-        return found[1]
+        return self._of_content(path, self.imported, self.known_imports,
+                                lambda text: self.layout.imports(path, text))
 
     def _names(self, path: str) -> list[str]:
-        found = self.names.get(path)
+        return self._of_content(path, self.names, self.known_names,
+                                lambda text: sorted(self.layout.imported_names(path, text)))
+
+    def _of_content(self, path: str, derived: dict[str, list], known: dict[str, list],
+                    compute: Callable[[str], list[str]]) -> list[str]:
+        """What ``compute`` derives from a file's text (``[]`` for a file that imports
+        nothing): once per run, and from an earlier run while the file's digest is the same."""
+        found = derived.get(path)
         if found is None:
             digest = self._digest(path)
-            known = self.known_names.get(path)
-            if known is not None and known[0] == digest:
-                found = self.names[path] = known
-            else:
+            found = known.get(path)
+            if found is None or found[0] != digest:
                 text = self._text(path)
-                names: list[str] = []
-                if text is not None:
-                    dotted = self.layout.dotted_name(path)
-                    package = dotted if path.endswith("__init__.py") else dotted.rpartition(".")[0]
-                    names = sorted(absolute_names(text, package))
-                found = self.names[path] = [digest, names]
+                found = [digest, compute(text) if text is not None else []]
+            derived[path] = found
         return found[1]
 
     def _module(self, path: str) -> list:
@@ -504,19 +498,7 @@ class ResultCache:
         self._dirty = self._records_dirty = False
 
     def _write(self, target: Path, data: dict) -> None:
-        import tempfile  # (only a run that changed something writes)
-
-        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".results-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(data, out, separators=(",", ":"))
-            os.replace(temporary, target)
-        except BaseException:
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
-            raise
+        write_atomically(target, json.dumps(data, separators=(",", ":")).encode("utf-8"), durable=False)
 
     def _facts(self) -> dict:
         """The import facts of this run (and, with unchanged listings, the earlier ones), and

@@ -10,7 +10,6 @@ list of files, so the result is the same for any number of workers, and it is so
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import re
 import sys
@@ -23,15 +22,14 @@ from typing import Callable, Sequence
 
 from cachelint import catalog
 from cachelint.catalog import INTERNAL_ERROR, SYNTAX_ERROR
-from cachelint.config import Config
+from cachelint.config import Config, Targets
 from cachelint.files import FileFinder, relative_posix
 from cachelint.findings import Finding, Report
-from cachelint.layout import Layout, absolute_names
+from cachelint.layout import Layout
 from cachelint.noqa import UNUSED_NOQA, Noqa
 from cachelint.result_cache import ResultCache
 from cachelint.service import Service
 from cachelint.source import MENTIONS_BYTES, Unreadable, decode
-from cachelint.target import Resolver
 
 PARALLEL_MIN_FILES = 8  # fewer files to analyse than this: no worker processes
 
@@ -193,9 +191,7 @@ def importers_of(named: Sequence[Path], checked: set[Path], layout: Layout, find
                 data = read(file)
                 if not data or b"import" not in data:
                     continue
-                dotted = layout.dotted_name(file)
-                package = dotted if file.endswith("__init__.py") else dotted.rpartition(".")[0]
-                for name in absolute_names(data.decode("utf-8", "replace"), package):
+                for name in layout.imported_names(file, data.decode("utf-8", "replace")):
                     by_name.setdefault(name, []).append(file)
             indexes[root] = by_name
         return indexes[root]
@@ -319,43 +315,6 @@ def run_text(path: Path, text: str, config: Config, unused_noqa: bool = False) -
                                   notes=config_notes(config), files=[path], status={path: ANALYSED}))
 
 
-class Targets:
-    """The Streamlit release each app folder is checked against (``cachelint.target``):
-    each unit of work is one app folder, with that app's own pin. Gives the result cache
-    key of a file its target, and tells the report (``-v``, JSON) which targets were used."""
-
-    def __init__(self, config: Config, layout: Layout):
-        self.config = config
-        self.layout = layout
-        self.resolver = Resolver(config.target.streamlit) if config.target is not None else None
-        self.used: dict[Path, Config] = {}  # app folder -> its configuration
-
-    def config_for(self, path: Path) -> Config:
-        folder = Path(self.layout.app_root(str(path)))
-        found = self.used.get(folder)
-        if found is None:
-            found = self.used[folder] = self.config.for_folder(folder, self.resolver)
-        return found
-
-    def key(self, path: Path, key: str) -> str:
-        """The result cache key of ``path``, with the target of its app folder in it."""
-        own = self.config_for(path)
-        if own is self.config:
-            return key
-        return hashlib.sha256(f"{key}\0{own.cache_token()}".encode("utf-8", "surrogateescape")).hexdigest()
-
-    def tell(self, report: Report) -> Report:
-        """``report.target`` (the run's), ``report.folder_targets`` (app folders with another
-        one), and the ``-v`` notes of those folders (the run's own are in ``config_notes``)."""
-        report.target = self.config.target
-        report.folder_targets = {folder: own.target for folder, own in sorted(self.used.items())
-                                 if own is not self.config and own.target is not None}
-        for folder, target in report.folder_targets.items():
-            where = relative_posix(folder, self.config.root)
-            report.notes.extend(f"{where}: {line}" for line in target.describe(self.config.root))
-        return report
-
-
 def _silenced(found: list[Finding], data: bytes | None) -> list[bool]:
     """For each finding: does a ``# noqa`` comment of the file silence it? (Kept in the result
     cache with the findings: it depends only on the text, and tokenizing a large file for
@@ -430,7 +389,9 @@ def _analyse_in_workers(work: list[list[Path]], config: Config, jobs: int,
 
     if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         context = multiprocessing.get_context("fork")
-        import cachelint.engine  # noqa: F401 - imported once, before the workers fork
+        # Imported once here, before the workers fork, and only then: a warm run never imports
+        # the engine (-0.5 s, see Service.engine).
+        import cachelint.engine  # noqa: F401
     else:  # Windows, macOS, or a host with threads (forking a threaded process may deadlock)
         context = multiprocessing.get_context("spawn")
     # Largest units first, so that a big app does not start last.

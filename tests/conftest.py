@@ -83,6 +83,7 @@ SLOW_TESTS = frozenset({
     "test_cli.py::test_parallel_run_gives_the_same_output_as_one_job",  # process pools
     "test_cli_config.py::test_flake8_takes_the_same_settings_as_options",  # several flake8 runs
     "test_editors.py::test_neovim_recipes_get_the_diagnostics",  # a real Neovim and language server per recipe
+    "test_hosts_agree.py::test_the_four_hosts_report_the_same_findings_on_every_fixture_file",  # 4 hosts, ~85 s
 })
 
 

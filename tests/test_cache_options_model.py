@@ -10,9 +10,10 @@ import logging
 import pytest
 
 from cachelint.rules.stc012_invalid_cache_option import _max_size_problem
-from cachelint.streamlit_model.cache_options import NEW_NAMES, REMOVED_APIS, REMOVED_KEYWORDS, api_for
+from cachelint.streamlit_model import model_for
+from cachelint.streamlit_model.cache_options import NEW_NAMES, REMOVED_APIS, REMOVED_KEYWORDS
 
-LATEST = api_for(None)  # built from the measured data of the latest release
+LATEST = model_for(None).api  # built from the measured data of the latest release
 
 st = pytest.importorskip("streamlit")
 logging.getLogger("streamlit").setLevel(logging.CRITICAL)
@@ -31,8 +32,7 @@ def test_accepted_options_are_the_decorators_keyword_parameters(kind: str) -> No
 
 def test_model_is_for_the_installed_release() -> None:
     assert st.__version__.startswith(LATEST.streamlit + ".")
-    assert api_for(st.__version__) is LATEST
-    assert api_for(None) is LATEST
+    assert model_for(st.__version__).api is LATEST
 
 
 @pytest.mark.parametrize("keyword", sorted(REMOVED_KEYWORDS))

@@ -191,7 +191,7 @@ def test_flake8_and_pylint_honour_the_pyproject_table(tmp_path: Path) -> None:
     flake8 = subprocess.run([sys.executable, "-m", "flake8", "--select", "STC", "app.py"],
                             cwd=tmp_path, capture_output=True, text=True)
     assert "app.py:6:10: STC001 argument 'thing'" in flake8.stdout, flake8.stdout + flake8.stderr
-    pylint = subprocess.run([sys.executable, "-m", "pylint", "--load-plugins=cachelint.integrations.pylint",
+    pylint = subprocess.run([sys.executable, "-m", "pylint", "--load-plugins=cachelint.pylint_plugin",
                              "--disable=all", "--enable=unhashable-argument", "app.py"],
                             cwd=tmp_path, capture_output=True, text=True)
     assert "app.py:6:9: E9501: argument 'thing'" in pylint.stdout, pylint.stdout + pylint.stderr

@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as strategies
 
 from cachelint import cli
-from cachelint.autofix import fix_bytes, fix_file, fix_source, write_atomically
+from cachelint.autofix import fix_bytes, fix_file, fix_source
+from cachelint.files import write_atomically
 from expectations import FIXTURES, Fixture, discover
 
 TESTS = Path(__file__).parent

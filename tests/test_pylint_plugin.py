@@ -9,7 +9,7 @@ import sys
 
 from expectations import FIXTURES
 
-from cachelint.integrations.pylint import CachelintChecker, message_table, pylint_id, pylint_symbol
+from cachelint.pylint_plugin import CachelintChecker, message_table, pylint_id, pylint_symbol
 from cachelint import catalog
 
 CORE = FIXTURES / "core"

@@ -140,11 +140,11 @@ def test_committed_doc_is_the_generated_one() -> None:
 
 def test_milestones() -> None:
     entries = [("1.18", "deprecated"), ("1.30", "absent:AttributeError")]
-    assert docs.milestones(entries) == {"appeared": "1.18 or earlier", "deprecated": "1.18 or earlier",
+    assert releases.milestones(entries) == {"appeared": "1.18 or earlier", "deprecated": "1.18 or earlier",
                                         "removed": "1.30", "changed": ""}
     entries = [("1.18", "absent"), ("1.22", "accepted"), ("1.40", "other")]
-    assert docs.milestones(entries)["appeared"] == "1.22"
-    assert docs.milestones(entries)["changed"] == "1.40"
+    assert releases.milestones(entries)["appeared"] == "1.22"
+    assert releases.milestones(entries)["changed"] == "1.40"
 
 
 # --- the model of every release, built from the data ------------------------------------

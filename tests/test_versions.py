@@ -392,6 +392,42 @@ def test_pinned_app_gets_deprecations_then_errors_and_fixes_on_upgrade(tmp_path:
     assert (tmp_path / "app.py").read_text() == MIGRATED_APP
 
 
+MEMO_TTL_STRING_APP = '''\
+import streamlit as st
+
+
+@st.experimental_memo(ttl="1h")
+def prices():
+    return [1, 2]
+
+
+st.write(prices())
+'''
+
+
+def test_fix_migrates_each_app_of_a_monorepo_by_its_own_pin(tmp_path: Path) -> None:
+    """``--fix`` reads each app folder's pin, as the check does. On 1.22 st.experimental_memo
+    still works (STC025) but st.cache_data reads no ttl strings before 1.23, so the migrated
+    decorator also gets its ttl in seconds; on 1.67 (STC011) ttl="1h" is kept."""
+    repo(tmp_path, {"old/requirements.txt": "streamlit==1.22.0\n", "old/app.py": MEMO_TTL_STRING_APP,
+                    "new/requirements.txt": "streamlit==1.67.0\n", "new/app.py": MEMO_TTL_STRING_APP})
+    checked = run(tmp_path, "check", "--format", "concise", "--no-cache", ".")
+    assert re.findall(r"^(\w+)/app.py:(\d+):\d+: (STC\d+)", checked.out, re.MULTILINE) == \
+        [("new", "4", "STC011"), ("old", "4", "STC025")], checked.out
+    fixed = run(tmp_path, "check", "--fix", "--no-cache", ".")
+    assert fixed.code == 0, fixed.out + fixed.err
+    assert "Fixed 3 findings in 2 files" in fixed.err
+    assert (tmp_path / "old" / "app.py").read_text() == MEMO_TTL_STRING_APP.replace(
+        '@st.experimental_memo(ttl="1h")', "@st.cache_data(ttl=3600)")
+    assert (tmp_path / "new" / "app.py").read_text() == MEMO_TTL_STRING_APP.replace(
+        '@st.experimental_memo(ttl="1h")', '@st.cache_data(ttl="1h")')
+    # stdin is fixed for the app folder --stdin-filename names.
+    for folder, decorator in (("old", "@st.cache_data(ttl=3600)"), ("new", '@st.cache_data(ttl="1h")')):
+        piped = run(tmp_path, "check", "--fix", "--no-cache", "-", "--stdin-filename", f"{folder}/app.py",
+                    stdin=MEMO_TTL_STRING_APP.encode())
+        assert piped.out == MEMO_TTL_STRING_APP.replace('@st.experimental_memo(ttl="1h")', decorator), folder
+
+
 def test_app_pinned_before_the_new_decorators_is_told_when_to_migrate_and_not_fixed(tmp_path: Path) -> None:
     """Pinned to 1.14 (older than every measured release): st.cache_data does not exist there,
     so the finding says which release stands for the pin, offers no fix, and --fix leaves the

@@ -24,17 +24,17 @@ from astroid import nodes
 from cachelint.analysis.infer import Inferrer
 from cachelint.analysis.streamlit_calls import StreamlitCalls
 from cachelint.findings import Confidence
-from cachelint.analysis.values import BoundMethod, CacheDecorator, CachedCallable, ClassObject, Function
+from cachelint.analysis.values import (FUNCTION_NODES, BoundMethod, CacheDecorator, CachedCallable, ClassObject,
+                                       Function)
 
 MAX_DEPTH = 4  # calls from the cached body to the deepest helper followed
 MAX_FUNCTIONS = 64  # helpers followed per cached function
 
-FUNCTION_NODES = (nodes.FunctionDef, nodes.AsyncFunctionDef)
-
 
 @dataclass(frozen=True)
 class Step:
-    """A call in one function's body that runs an app function."""
+    """A call in one function's body that runs an app function (on the way from a cached
+    body to what it reaches: ``Reached.via``, ``dataflow.Hit.via``)."""
 
     call: nodes.Call
     function: nodes.FunctionDef

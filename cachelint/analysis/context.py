@@ -14,7 +14,8 @@ from typing import Any, Callable, Hashable, TypeVar
 
 from astroid import nodes
 
-from cachelint.analysis.body import FUNCTION_NODES, Body, is_cached
+from cachelint.analysis.body import Body, is_cached
+from cachelint.analysis.values import FUNCTION_NODES
 from cachelint.analysis.callsites import CallSite, CallSiteIndex
 from cachelint.analysis.discovery import CachedFunction, discover
 from cachelint.analysis.hash_funcs import HashFuncsEntry, covered_keys, entries

@@ -21,7 +21,8 @@ from typing import Callable, Iterator
 
 from astroid import nodes
 
-from cachelint.analysis.body import FUNCTION_NODES, callees, own_nodes
+from cachelint.analysis.body import Step, callees, own_nodes
+from cachelint.analysis.values import FUNCTION_NODES
 from cachelint.analysis.infer import Inferrer
 
 MAX_DEPTH = 4  # app functions followed below the one analysed
@@ -31,14 +32,6 @@ MAX_NESTING = 120  # expressions followed inside one another (long chains of + o
 # Calls whose arguments only authenticate: a value flowing in there decides who asks,
 # not (necessarily) what is answered.
 AUTH_WORDS = ("auth", "login", "token", "credential", "set_session", "bearer", "headers", "cookie")
-
-
-@dataclass(frozen=True)
-class Step:
-    """A call to an app function on the way to a source."""
-
-    call: nodes.Call
-    function: nodes.FunctionDef
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,7 @@ from astroid import nodes
 
 from cachelint.analysis.infer import Inferrer, decorator_names
 from cachelint.analysis.project import Module
-from cachelint.analysis.values import CacheDecorator, CachedCallable
-
-FUNCTION_NODES = (nodes.FunctionDef, nodes.AsyncFunctionDef)
+from cachelint.analysis.values import FUNCTION_NODES, CacheDecorator, CachedCallable
 
 
 @dataclass(eq=False)

@@ -26,13 +26,12 @@ from astroid import nodes
 
 from cachelint.analysis.body import callees, is_cached
 from cachelint.analysis.callsites import CallSite
-from cachelint.analysis.infer import Inferrer, returns_of
-from cachelint.analysis.values import ClassObject, External, Function
+from cachelint.analysis.infer import Inferrer, decorator_names, returns_of
+from cachelint.analysis.values import FUNCTION_NODES, ClassObject, External, Function
 from cachelint.streamlit_model import library
 
 MAX_HOPS = 3
 MAX_RETURN_DEPTH = 3
-FUNCTION_NODES = (nodes.FunctionDef, nodes.AsyncFunctionDef)
 
 
 @dataclass(frozen=True)
@@ -103,8 +102,6 @@ def _parameters_receiving(call: nodes.Call, arg: nodes.NodeNG, inferrer: Inferre
 
 
 def _is_method(function: nodes.FunctionDef) -> bool:
-    from cachelint.analysis.infer import decorator_names
-
     return isinstance(function.parent, nodes.ClassDef) and "staticmethod" not in decorator_names(function)
 
 
@@ -187,13 +184,14 @@ def _calls_of(expr: nodes.NodeNG, inferrer: Inferrer, depth: int, seen: set) -> 
                     yield from _calls_of(ret.value, inferrer, depth + 1, seen)
 
 
-def bound_values(name: nodes.Name) -> list[nodes.NodeNG]:
-    """What a local name was bound to in its function: ``x = value``, ``with value as x``."""
+def bound_values(name: nodes.Name, scopes: tuple[type[nodes.NodeNG], ...] = FUNCTION_NODES) -> list[nodes.NodeNG]:
+    """What a name was bound to in its scope, when that scope is one of ``scopes`` (by
+    default a function's local): ``x = value``, ``with value as x``."""
     try:
         scope, stmts = name.lookup(name.name)
     except (astroid.AstroidError, AttributeError, KeyError, RecursionError):
         return []
-    if not isinstance(scope, FUNCTION_NODES):
+    if not isinstance(scope, scopes):
         return []
     found = []
     for stmt in stmts:

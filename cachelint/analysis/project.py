@@ -19,7 +19,7 @@ from astroid.builder import AstroidBuilder
 from astroid.exceptions import AstroidSyntaxError
 from astroid.manager import AstroidManager
 
-from cachelint.layout import Layout, absolute_names
+from cachelint.layout import Layout
 from cachelint.noqa import physical_lines
 from cachelint.source import Unreadable, python_312_syntax, read_source
 
@@ -219,9 +219,7 @@ class Project:
         text = self._peek(file)
         if not text or "import" not in text:
             return
-        package = self.dotted_name(file).rpartition(".")[0] if file.name != "__init__.py" else \
-            self.dotted_name(file)
-        for name in absolute_names(text, package):
+        for name in self.layout.imported_names(str(file), text):
             folder.importers.setdefault(name, []).append(file)
 
     def _peek(self, path: Path) -> str | None:

@@ -30,7 +30,7 @@ from cachelint.analysis.body import callees
 from cachelint.analysis.infer import returns_of
 from cachelint.analysis.project import Module
 from cachelint.analysis.streamlit_calls import StreamlitCalls
-from cachelint.analysis.values import CachedCallable, ClassObject, Function
+from cachelint.analysis.values import FUNCTION_NODES, CachedCallable, ClassObject, Function
 
 MAX_DEPTH = 6
 MUTATING_METHODS = frozenset({
@@ -225,9 +225,6 @@ class RerunState:
         except (astroid.AstroidError, AttributeError, KeyError, RecursionError):
             return False
         return scope is module.tree
-
-
-FUNCTION_NODES = (nodes.FunctionDef, nodes.AsyncFunctionDef)
 
 
 _MUTATIONS: "weakref.WeakKeyDictionary[nodes.Module, dict]" = weakref.WeakKeyDictionary()

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from astroid import nodes
 
+FUNCTION_NODES = (nodes.FunctionDef, nodes.AsyncFunctionDef)
+
 
 @dataclass(frozen=True)
 class ClassRef:

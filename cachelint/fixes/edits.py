@@ -278,6 +278,14 @@ def _comma_pieces(comma) -> list[Whitespace]:
     return []
 
 
+def _after_comma(element, pieces: list[Whitespace], closing: bool):
+    """``element`` (an argument, an imported name) with the white space and comments of a
+    removed neighbour (``pieces``) joined after its comma."""
+    comma = element.comma
+    return element.with_changes(comma=comma.with_changes(
+        whitespace_after=_joined([comma.whitespace_after], pieces, closing=closing)))
+
+
 def remove_arg(call: cst.Call, index: int) -> cst.Call:
     """``call`` without its argument ``index``; its comments stay, in the gap it leaves."""
     args = list(call.args)
@@ -290,14 +298,11 @@ def remove_arg(call: cst.Call, index: int) -> cst.Call:
             merged = cst.SimpleWhitespace("")
         call = call.with_changes(whitespace_before_args=merged)
     elif not last:
-        previous = args[index - 1]
-        args[index - 1] = previous.with_changes(comma=previous.comma.with_changes(
-            whitespace_after=_joined([previous.comma.whitespace_after], pieces, closing=False)))
+        args[index - 1] = _after_comma(args[index - 1], pieces, closing=False)
     else:
         previous = args[index - 1]
         if isinstance(victim.comma, cst.Comma):  # a trailing comma stays a trailing comma
-            args[index - 1] = previous.with_changes(comma=previous.comma.with_changes(
-                whitespace_after=_joined([previous.comma.whitespace_after], pieces, closing=True)))
+            args[index - 1] = _after_comma(previous, pieces, closing=True)
         else:
             args[index - 1] = previous.with_changes(
                 comma=cst.MaybeSentinel.DEFAULT,
@@ -318,14 +323,11 @@ def remove_import_alias(node: cst.ImportFrom, index: int) -> cst.ImportFrom:
             node = node.with_changes(lpar=node.lpar.with_changes(
                 whitespace_after=_joined([node.lpar.whitespace_after], pieces, closing=False)))
     elif not last:
-        previous = names[index - 1]
-        names[index - 1] = previous.with_changes(comma=previous.comma.with_changes(
-            whitespace_after=_joined([previous.comma.whitespace_after], pieces, closing=False)))
+        names[index - 1] = _after_comma(names[index - 1], pieces, closing=False)
     else:
         previous = names[index - 1]
         if isinstance(victim.comma, cst.Comma):
-            names[index - 1] = previous.with_changes(comma=previous.comma.with_changes(
-                whitespace_after=_joined([previous.comma.whitespace_after], pieces, closing=True)))
+            names[index - 1] = _after_comma(previous, pieces, closing=True)
         elif node.rpar is not None:
             node = node.with_changes(rpar=node.rpar.with_changes(whitespace_before=_joined(
                 _comma_pieces(previous.comma), [*pieces, node.rpar.whitespace_before], closing=True)))

@@ -63,8 +63,8 @@ class CachelintChecker:
         )
         manager.add_option(
             "--cachelint-target-streamlit", default=None, parse_from_config=True,
-            help="Streamlit version whose behaviour to model (default: the project's pin, else the installed "
-                 "one, else the latest).",
+            help="Streamlit version whose behaviour to model (default: target-streamlit in [tool.cachelint], "
+                 "else the app's pin, else the installed one, else the latest modelled).",
         )
 
     @classmethod

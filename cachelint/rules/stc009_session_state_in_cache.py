@@ -20,12 +20,13 @@ from typing import Iterator
 
 from astroid import nodes
 
-from cachelint.analysis.body import FUNCTION_NODES, is_cached, own_nodes
+from cachelint.analysis.body import Body, is_cached, own_nodes
 from cachelint.analysis.context import CachedContext
 from cachelint.analysis.dataflow import Dependence, Hit
 from cachelint.analysis.discovery import CachedFunction
 from cachelint.analysis.infer import assigned_values
 from cachelint.analysis.streamlit_calls import StreamlitCalls
+from cachelint.analysis.values import FUNCTION_NODES
 from cachelint.findings import Confidence, Finding, Related
 from cachelint.rules.base import Example, Rule
 from cachelint.streamlit_model import session
@@ -837,8 +838,6 @@ def _also_reached(ctx: CachedContext, leak: Leak) -> int:
 
 
 def _body_functions(ctx: CachedContext, cached: CachedFunction) -> set:
-    from cachelint.analysis.body import Body
-
     return {function for function, _ in Body(cached.node, ctx.inferrer).functions()}
 
 

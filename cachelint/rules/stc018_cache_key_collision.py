@@ -27,11 +27,10 @@ from cachelint.analysis.discovery import CachedFunction, discover
 from cachelint.analysis.infer import qualname
 from cachelint.analysis.project import Module
 from cachelint.analysis.rerun import RerunState
-from cachelint.analysis.values import ClassObject, Function, ModuleValue
+from cachelint.analysis.values import FUNCTION_NODES, ClassObject, Function, ModuleValue
 from cachelint.findings import Confidence, Finding, Related
 from cachelint.rules.base import Example, Rule
 
-FUNCTION_NODES = (nodes.FunctionDef, nodes.AsyncFunctionDef)
 LOOPS = (nodes.For, nodes.While, nodes.Comprehension)
 
 

@@ -13,11 +13,9 @@ from astroid import nodes
 
 from cachelint.analysis.body import callees, is_cached
 from cachelint.analysis.context import ModuleContext
-from cachelint.analysis.values import CacheDecorator, CachedCallable, Function
+from cachelint.analysis.values import FUNCTION_NODES, CacheDecorator, CachedCallable, Function
 from cachelint.findings import Confidence, Finding
 from cachelint.rules.base import Example, Rule
-
-FUNCTION_NODES = (nodes.FunctionDef, nodes.AsyncFunctionDef)
 
 
 class UnconditionalCacheClear(Rule):

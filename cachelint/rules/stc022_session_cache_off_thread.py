@@ -14,7 +14,7 @@ from astroid import nodes
 
 from cachelint.analysis.context import CachedContext
 from cachelint.analysis.flow import bound_values, library_callee
-from cachelint.analysis.values import BoundMethod, CachedCallable, Function
+from cachelint.analysis.values import FUNCTION_NODES, BoundMethod, CachedCallable, Function
 from cachelint.findings import Confidence, Finding
 from cachelint.rules.base import Example, Rule
 from cachelint.streamlit_model import session
@@ -22,7 +22,6 @@ from cachelint.streamlit_model import session
 EXECUTORS = frozenset({"concurrent.futures.thread.ThreadPoolExecutor"})
 THREADS = frozenset({"threading.Thread", "threading.Timer"})
 CONTEXT_HANDOFF = ("add_script_run_ctx", "get_script_run_ctx")
-FUNCTION_NODES = (nodes.FunctionDef, nodes.AsyncFunctionDef)
 
 
 class SessionCacheOffThread(Rule):
@@ -178,25 +177,8 @@ def _is_thread_pool(expr: nodes.NodeNG, ctx: CachedContext) -> bool:
     if isinstance(expr, nodes.Call):
         return library_callee(expr, ctx.inferrer) in EXECUTORS
     if isinstance(expr, nodes.Name):
-        made = bound_values(expr) or _module_bound(expr)
+        # a local, or a name of the script (``with ThreadPoolExecutor() as pool:``)
+        made = bound_values(expr, (*FUNCTION_NODES, nodes.Module))
         return bool(made) and all(isinstance(v, nodes.Call) and library_callee(v, ctx.inferrer) in EXECUTORS
                                   for v in made)
     return False
-
-
-def _module_bound(name: nodes.Name) -> list[nodes.NodeNG]:
-    """``bound_values`` for a module-level name (``with ThreadPoolExecutor() as pool:`` in a script)."""
-    try:
-        scope, stmts = name.lookup(name.name)
-    except Exception:  # noqa: BLE001 - astroid lookup on odd code
-        return []
-    if not isinstance(scope, nodes.Module):
-        return []
-    found = []
-    for stmt in stmts:
-        parent = stmt.parent if isinstance(stmt, nodes.AssignName) else None
-        if isinstance(parent, (nodes.Assign, nodes.AnnAssign)) and parent.value is not None:
-            found.append(parent.value)
-        elif isinstance(parent, nodes.With):
-            found.extend(item for item, var in parent.items if var is stmt)
-    return found

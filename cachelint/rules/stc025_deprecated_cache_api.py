@@ -5,7 +5,7 @@ from typing import Iterator
 from cachelint.analysis.context import ModuleContext
 from cachelint.findings import Finding
 from cachelint.rules.base import Example, Rule
-from cachelint.rules.stc011_removed_cache_api import LegacyUse, legacy_uses, only_compared, replacement, shown_use
+from cachelint.rules.legacy_api import LegacyUse, legacy_uses, only_compared, replacement, shown_use
 from cachelint.streamlit_model import StreamlitModel, releases
 
 

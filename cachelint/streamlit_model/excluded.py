@@ -77,20 +77,22 @@ def words(name: str) -> list[str]:
     return [w.lower() for part in name.split("_") for w in _WORD.findall(part)]
 
 
+def _ends_with_one_of(name: str, vocabulary) -> bool:
+    found = words(name)
+    return bool(found) and found[-1] in vocabulary
+
+
 def names_resource(name: str) -> bool:
     """The last word of a name names a resource (``HttpClient``, ``db_conn``)."""
-    found = words(name)
-    return bool(found) and found[-1] in RESOURCE_WORDS
+    return _ends_with_one_of(name, RESOURCE_WORDS)
 
 
 def names_data(name: str) -> bool:
-    found = words(name)
-    return bool(found) and found[-1] in DATA_WORDS
+    return _ends_with_one_of(name, DATA_WORDS)
 
 
 def names_credential(name: str) -> bool:
-    found = words(name)
-    return bool(found) and (found[-1] in CREDENTIAL_WORDS or found[-2:] == ["api", "key"])
+    return _ends_with_one_of(name, CREDENTIAL_WORDS) or words(name)[-2:] == ["api", "key"]
 
 
 def is_data_type(qualname: str) -> bool:
@@ -114,11 +116,9 @@ STABLE_STREAMLIT: tuple[str, ...] = ("streamlit.cache_data", "streamlit.cache_re
 
 def names_secret(name: str) -> bool:
     """A password, token or secret (not who the user is)."""
-    found = words(name)
-    return bool(found) and found[-1] in SECRET_WORDS
+    return _ends_with_one_of(name, SECRET_WORDS)
 
 
 def names_identity(name: str) -> bool:
     """A user name, e-mail or id."""
-    found = words(name)
-    return bool(found) and found[-1] in IDENTITY_WORDS
+    return _ends_with_one_of(name, IDENTITY_WORDS)

@@ -19,7 +19,6 @@ from typing import Any
 
 from cachelint.streamlit_model import awaitables, cache_options, hashing, releases, widgets
 from cachelint.streamlit_model.cache_options import DATA, NEW_NAMES, REMOVED_APIS, RESOURCE
-from cachelint.streamlit_model.releases.docs import milestones
 
 KINDS = (DATA, RESOURCE)
 
@@ -177,7 +176,7 @@ def legacy(release: str, facts: dict[str, Any]) -> dict[str, cache_options.Legac
     found = {}
     for removed in REMOVED_APIS.values():
         name = removed.name
-        when = milestones(releases.timeline(f"api.{name}"))
+        when = releases.milestones(releases.timeline(f"api.{name}"))
         found[name] = cache_options.LegacyStatus(
             api=removed,
             access=_raised(facts[f"api.{name}"]),

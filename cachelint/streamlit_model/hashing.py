@@ -152,9 +152,3 @@ STREAMLIT_1_67 = HasherModel(
 
 LATEST = STREAMLIT_1_67
 
-
-def model_for(version: str | None) -> HasherModel:
-    """The table for a Streamlit version ("1.67", "1.67.0"); the latest for None."""
-    from cachelint.streamlit_model import model_for as streamlit_model
-
-    return streamlit_model(version).hasher

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from cachelint import catalog
+from cachelint import __version__, catalog
 from cachelint import config as _config
 from cachelint.analysis.project import Project
 from cachelint.config import AnalysisSettings
+from cachelint.docs import rule_reference
 from cachelint.files import matches, relative_posix
 from cachelint.findings import Finding
 from cachelint.service import Service
@@ -31,9 +32,6 @@ def rule_doc_url(code: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _written_reference() -> Path | None:
-    from cachelint import __version__
-    from cachelint.docs import rule_reference
-
     folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cachelint"
     path = folder / f"rules-{__version__}.md"
     try:

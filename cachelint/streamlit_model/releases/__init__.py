@@ -112,3 +112,40 @@ def facts_at(version: str) -> dict[str, Any]:
     """Every fact's value on the modelled minor nearest to ``version``."""
     key = minor_key(nearest(version)[0])
     return {fact: _value_at(entries, key) for fact, entries in _timelines().items()}
+
+
+# -- milestones of a fact's timeline (for messages and docs/streamlit-versions.md) ------------
+def is_absent(value: Any) -> bool:
+    """Values that mean "not there" for the appeared / removed columns."""
+    if not isinstance(value, str):
+        return False
+    return (value == "absent" or value.startswith(("absent:", "raises:ImportError"))
+            or value == "rejected-at-decoration:TypeError")
+
+
+def is_deprecated(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("deprecated")
+
+
+def milestones(entries: list[tuple[str, Any]]) -> dict[str, str]:
+    """appeared / deprecated / removed / changed, from a timeline."""
+    appeared = deprecated = removed = ""
+    changed: list[str] = []
+    previous = None
+    for index, (minor, value) in enumerate(entries):
+        if index == 0:
+            if not is_absent(value):
+                appeared = "1.18 or earlier"
+            if is_deprecated(value):
+                deprecated = "1.18 or earlier"
+        else:
+            if is_absent(previous) and not is_absent(value):
+                appeared = appeared or minor
+            elif not is_absent(previous) and is_absent(value):
+                removed = minor
+            elif is_deprecated(value) and not is_deprecated(previous):
+                deprecated = deprecated or minor
+            else:
+                changed.append(minor)
+        previous = value
+    return {"appeared": appeared, "deprecated": deprecated, "removed": removed, "changed": ", ".join(changed)}

@@ -11,6 +11,8 @@ import sys
 from typing import Any
 
 from cachelint.streamlit_model import releases as data
+from cachelint.streamlit_model.from_facts import RULE_FACTS, fact_matches
+from cachelint.streamlit_model.releases import milestones
 
 GROUP_TITLES = {
     "api": "Caching API: which decorators exist, warn or raise",
@@ -21,42 +23,6 @@ GROUP_TITLES = {
     "behaviour": "Behaviour measured in a script run",
 }
 ORDER = ("api", "option", "value", "ttl", "hash", "behaviour")
-
-
-def is_absent(value: Any) -> bool:
-    """Values that mean "not there" for the appeared / removed columns."""
-    if not isinstance(value, str):
-        return False
-    return (value == "absent" or value.startswith(("absent:", "raises:ImportError"))
-            or value == "rejected-at-decoration:TypeError")
-
-
-def is_deprecated(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith("deprecated")
-
-
-def milestones(entries: list[tuple[str, Any]]) -> dict[str, str]:
-    """appeared / deprecated / removed / changed, from a timeline."""
-    appeared = deprecated = removed = ""
-    changed: list[str] = []
-    previous = None
-    for index, (minor, value) in enumerate(entries):
-        if index == 0:
-            if not is_absent(value):
-                appeared = "1.18 or earlier"
-            if is_deprecated(value):
-                deprecated = "1.18 or earlier"
-        else:
-            if is_absent(previous) and not is_absent(value):
-                appeared = appeared or minor
-            elif not is_absent(previous) and is_absent(value):
-                removed = minor
-            elif is_deprecated(value) and not is_deprecated(previous):
-                deprecated = deprecated or minor
-            else:
-                changed.append(minor)
-        previous = value
-    return {"appeared": appeared, "deprecated": deprecated, "removed": removed, "changed": ", ".join(changed)}
 
 
 def show(value: Any) -> str:
@@ -119,8 +85,6 @@ def render() -> str:
 
 def rule_facts_section() -> list[str]:
     """The facts cachelint's rules read (``from_facts.RULE_FACTS``), with their milestones."""
-    from cachelint.streamlit_model.from_facts import RULE_FACTS, fact_matches
-
     lines = ["## Facts the rules use", "",
              "The model of a release (`cachelint/streamlit_model/from_facts.py`) is built from these facts "
              "only; every other fact below is measured for reference. The timelines are in the sections "
