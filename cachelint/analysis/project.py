@@ -21,6 +21,7 @@ from astroid.rebuilder import TreeRebuilder
 from astroid.exceptions import AstroidSyntaxError
 from astroid.manager import AstroidManager
 
+from cachelint.analysis.walk import nodes_in
 from cachelint.layout import Layout, absolute_names
 from cachelint.source import Unreadable, read_source
 
@@ -349,7 +350,7 @@ class Project:
     def imports_of(self, module: Module) -> list[Module]:
         """The app modules ``module`` imports (``from pkg import mod`` counts ``pkg`` and ``pkg.mod``)."""
         found: list[Module] = []
-        for node in module.tree.nodes_of_class((nodes.Import, nodes.ImportFrom)):
+        for node in nodes_in(module.tree, (nodes.Import, nodes.ImportFrom)):
             if isinstance(node, nodes.Import):
                 targets = [(name, 0) for name, _ in node.names]
             else:

@@ -20,6 +20,7 @@ from typing import Iterator
 
 from astroid import nodes
 
+from cachelint.analysis.walk import nodes_in
 from cachelint.analysis.body import FUNCTION_NODES, is_cached, own_nodes
 from cachelint.analysis.context import CachedContext
 from cachelint.analysis.dataflow import Dependence, Hit
@@ -414,7 +415,7 @@ def _module_writes(ctx: CachedContext, module, calls: StreamlitCalls) -> list[_W
     def scan() -> list[_Write]:
         # A key the analysis cannot read is left out: keys built at run time are
         # configuration and widget bookkeeping far more often than logins.
-        return [w for node in module.tree.nodes_of_class((nodes.Subscript, nodes.AssignAttr, nodes.Call))
+        return [w for node in nodes_in(module.tree, (nodes.Subscript, nodes.AssignAttr, nodes.Call))
                 for w in _writes_at(node, calls) if w.key is not None]
 
     return ctx.analysis.memo(("stc009-module-writes", module), scan)
@@ -627,7 +628,7 @@ def _calls_of(ctx: CachedContext, function: nodes.FunctionDef) -> list:
             return []
         found = []
         for where in [module, *ctx.project.importers(module)][:MAX_WRITER_MODULES]:
-            for call in where.tree.nodes_of_class(nodes.Call):
+            for call in nodes_in(where.tree, nodes.Call):
                 func = call.func
                 name = func.name if isinstance(func, nodes.Name) else getattr(func, "attrname", None)
                 if name != function.name:
