@@ -4,7 +4,7 @@
     python benchmarks/same_findings.py benchmarks/realworld/.checkouts --before main
 
 Each side is a git revision of this repository (exported with ``git archive`` to a scratch
-folder), a folder holding a ``cachelint`` package, or a findings file saved by ``--save``
+folder), a folder holding a ``cachelint`` package, or a JSON report saved by ``--save``
 (``before.json``/``after.json``: no run); ``--after`` defaults to the working tree. Both run ``python -m cachelint check TREE --format json --no-cache --isolated -j N``
 with ``PYTHONPATH`` pointing at their package, in the same interpreter and environment
 (the same installed Streamlit, so the same target), and the findings (path, line, column,
@@ -45,7 +45,7 @@ def package_dir(spec: str | None, scratch: Path) -> Path:
     return out
 
 
-def findings(package: Path, tree: Path, jobs: int, extra: list[str]) -> tuple[set[tuple], float]:
+def findings(package: Path, tree: Path, jobs: int, extra: list[str], raw: Path | None = None) -> tuple[set[tuple], float]:
     env = {**os.environ, "PYTHONPATH": str(package)}
     argv = [sys.executable, "-m", "cachelint", "check", str(tree), "--format", "json", "--no-cache", "--isolated",
             "-j", str(jobs), *extra]
@@ -55,17 +55,19 @@ def findings(package: Path, tree: Path, jobs: int, extra: list[str]) -> tuple[se
     if done.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(argv)} (PYTHONPATH={package}) failed ({done.returncode}):\n"
                          f"{done.stderr.decode(errors='replace')[-3000:]}")
-    report = json.loads(done.stdout)
+    if raw is not None:
+        raw.write_bytes(done.stdout)
+    return parse(done.stdout), took
+
+
+def parse(output: bytes) -> set[tuple]:
+    """(path, line, column, code, message, related) of each finding of a JSON report."""
     found = set()
-    for f in report["findings"]:
-        related = tuple((r.get("path"), r.get("line"), r.get("col"), r.get("message"))
-                        for r in f.get("related") or ())
-        found.add((f["path"], f["line"], f.get("col"), f["code"], f["message"], related))
-    return found, took
-
-
-def _tuple(item):
-    return tuple(_tuple(x) for x in item) if isinstance(item, list) else item
+    for f in json.loads(output)["findings"]:
+        where = f.get("location") or {}
+        related = tuple(json.dumps(r, sort_keys=True) for r in f.get("related") or ())
+        found.add((f["path"], where.get("line"), where.get("column"), f["code"], f["message"], related))
+    return found
 
 
 def main() -> int:
@@ -74,22 +76,22 @@ def main() -> int:
     parser.add_argument("--before", required=True, help="git revision or folder holding a cachelint package")
     parser.add_argument("--after", help="git revision or folder (default: this working tree)")
     parser.add_argument("-j", "--jobs", type=int, default=2)
-    parser.add_argument("--save", type=Path, help="write both sides' findings (JSON) to this folder")
+    parser.add_argument("--save", type=Path, help="write both sides' JSON reports to this folder (before.json, "
+                                                   "after.json: give one as --before to compare again)")
     parser.add_argument("extra", nargs="*", help="more arguments for `cachelint check` (after --)")
     args = parser.parse_args()
     tree = args.tree.resolve()
-    def side(spec: str | None, scratch: Path) -> tuple[set[tuple], float]:
+    def side(spec: str | None, scratch: Path, name: str) -> tuple[set[tuple], float]:
         if spec is not None and spec.endswith(".json") and Path(spec).is_file():
-            return {_tuple(f) for f in json.loads(Path(spec).read_text())}, 0.0
-        return findings(package_dir(spec, scratch), tree, args.jobs, args.extra)
+            return parse(Path(spec).read_bytes()), 0.0
+        raw = args.save / f"{name}.json" if args.save else None
+        return findings(package_dir(spec, scratch), tree, args.jobs, args.extra, raw)
 
-    with tempfile.TemporaryDirectory(prefix="same-findings-") as scratch:
-        before, t_before = side(args.before, Path(scratch))
-        after, t_after = side(args.after, Path(scratch))
     if args.save:
         args.save.mkdir(parents=True, exist_ok=True)
-        for name, found in (("before", before), ("after", after)):
-            (args.save / f"{name}.json").write_text(json.dumps(sorted(found, key=repr), indent=1))
+    with tempfile.TemporaryDirectory(prefix="same-findings-") as scratch:
+        before, t_before = side(args.before, Path(scratch), "before")
+        after, t_after = side(args.after, Path(scratch), "after")
     print(f"before ({args.before}): {len(before)} findings in {t_before:.1f} s; "
           f"after ({args.after or 'working tree'}): {len(after)} findings in {t_after:.1f} s")
     budget_files = defaultdict(set)  # path -> sides with an STC902 there
