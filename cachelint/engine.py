@@ -51,6 +51,8 @@ class Engine:
         """Findings located in ``path``, whose content is ``text`` (read by the caller:
         ``cachelint.service`` reads, prefilters and contains failures)."""
         try:
+            if not self.project.reaches_caching(path, text):
+                return []  # nothing it holds or imports spells Streamlit's caching: nothing to find
             module = self.project.module(path, text)
         except ParseFailure as failure:
             return [Finding(path, failure.line, failure.col, SYNTAX_ERROR,

@@ -443,11 +443,21 @@ def _home() -> Path | None:
         return None
 
 
-def find_pin(folder: Path, name: str) -> Pin | None:
-    """The nearest pin of ``name`` for an app in ``folder``."""
-    for current in folders_up(folder):
-        for path in pin_files(current):
-            pin = pin_in_file(path, name)
+def find_pin(folder: Path, name: str, memo: dict | None = None) -> Pin | None:
+    """The nearest pin of ``name`` for an app in ``folder``. ``memo``: what was already
+    looked up on disk in this run (folders above, pin files, pins read), kept by the
+    caller (``Resolver``): a run over hundreds of app folders of one repository reads
+    the same folders and pin files for each."""
+    memo = {} if memo is None else memo
+
+    def remembered(key: tuple, compute: Callable[[], object]):
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
+
+    for current in remembered(("up", folder), lambda: list(folders_up(folder))):
+        for path in remembered(("files", current), lambda: pin_files(current)):
+            pin = remembered(("pin", path, name), lambda: pin_in_file(path, name))
             if pin is not None:
                 return pin
     return None
@@ -610,31 +620,40 @@ def choose_pandas(pin: Pin) -> Choice:
                   pin.text)
 
 
-def installed_version(distribution: str) -> str | None:
-    """The version of a distribution installed next to cachelint, if any."""
-    from importlib import metadata
+_INSTALLED: dict[str, str | None] = {}
 
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return None
+
+def installed_version(distribution: str) -> str | None:
+    """The version of a distribution installed next to cachelint, if any.
+
+    Looked up once per process: reading a distribution's metadata costs ~10 ms, and a run
+    over a few hundred app folders asked it for every folder (half of a warm run)."""
+    if distribution not in _INSTALLED:
+        from importlib import metadata
+
+        try:
+            _INSTALLED[distribution] = metadata.version(distribution)
+        except metadata.PackageNotFoundError:
+            _INSTALLED[distribution] = None
+    return _INSTALLED[distribution]
 
 
 def resolve(folder: Path, explicit: str | None = None, explicit_source: str = COMMAND_LINE,
             explicit_file: Path | None = None,
-            installed: Callable[[str], str | None] = installed_version) -> Target:
+            installed: Callable[[str], str | None] = installed_version, memo: dict | None = None) -> Target:
     """The target for an app in ``folder``; ``explicit``: a version given on the command
-    line or in ``[tool.cachelint]`` (``explicit_source``, read from ``explicit_file``)."""
+    line or in ``[tool.cachelint]`` (``explicit_source``, read from ``explicit_file``);
+    ``memo``: see ``find_pin``."""
     if explicit is not None:
         how = "--target-streamlit" if explicit_source == COMMAND_LINE else "target-streamlit in [tool.cachelint]"
         streamlit = Choice(explicit, explicit_source, how, explicit_file, None, None)
     else:
-        streamlit = _streamlit_for(folder.resolve(), installed)
-    return Target(streamlit, _pandas_for(folder.resolve(), installed))
+        streamlit = _streamlit_for(folder.resolve(), installed, memo)
+    return Target(streamlit, _pandas_for(folder.resolve(), installed, memo))
 
 
-def _streamlit_for(folder: Path, installed: Callable[[str], str | None]) -> Choice:
-    pin = find_pin(folder, "streamlit")
+def _streamlit_for(folder: Path, installed: Callable[[str], str | None], memo: dict | None = None) -> Choice:
+    pin = find_pin(folder, "streamlit", memo)
     if pin is not None:
         return choose_streamlit(pin)
     version = installed("streamlit")
@@ -643,8 +662,8 @@ def _streamlit_for(folder: Path, installed: Callable[[str], str | None]) -> Choi
     return Choice(None, LATEST, "no pin found, Streamlit not installed: the latest release cachelint models")
 
 
-def _pandas_for(folder: Path, installed: Callable[[str], str | None]) -> Choice:
-    pin = find_pin(folder, "pandas")
+def _pandas_for(folder: Path, installed: Callable[[str], str | None], memo: dict | None = None) -> Choice:
+    pin = find_pin(folder, "pandas", memo)
     if pin is not None:
         return choose_pandas(pin)
     version = installed("pandas")
@@ -661,14 +680,15 @@ class Resolver:
     def __init__(self, explicit: Choice | None = None):
         self.explicit = explicit if explicit is not None and explicit.source in (COMMAND_LINE, CONFIG) else None
         self._by_folder: dict[Path, Target] = {}
+        self._memo: dict = {}  # folders, pin files and pins looked up on disk (find_pin)
 
     def for_folder(self, folder: Path) -> Target:
         folder = folder.resolve()
         found = self._by_folder.get(folder)
         if found is None:
             if self.explicit is not None:
-                found = Target(self.explicit, _pandas_for(folder, installed_version))
+                found = Target(self.explicit, _pandas_for(folder, installed_version, self._memo))
             else:
-                found = resolve(folder)
+                found = resolve(folder, memo=self._memo)
             self._by_folder[folder] = found
         return found

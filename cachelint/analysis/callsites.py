@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from astroid import nodes
 
+from cachelint.analysis.walk import nodes_in
 from cachelint.analysis.discovery import CachedFunction
 from cachelint.analysis.infer import Inferrer
 from cachelint.analysis.project import Module, Project
@@ -36,7 +37,7 @@ class CallSiteIndex:
     def calls_named(self, module: Module, name: str) -> list[nodes.Call]:
         if module not in self._by_module:
             index: dict[str, list[nodes.Call]] = {}
-            for call in module.tree.nodes_of_class(nodes.Call):
+            for call in nodes_in(module.tree, nodes.Call):
                 func = call.func
                 key = func.name if isinstance(func, nodes.Name) else getattr(func, "attrname", None)
                 if key:

@@ -8,6 +8,7 @@ judge option values report only what the source makes certain.
 from __future__ import annotations
 
 import operator
+import weakref
 
 import astroid
 from astroid import nodes
@@ -68,6 +69,18 @@ def _bound_once(name: nodes.Name, depth: int):
         return UNKNOWN
     if isinstance(assign, nodes.Assign) and (len(assign.targets) != 1 or assign.targets[0] is not target):
         return UNKNOWN
-    if any(isinstance(g, nodes.Global) and name.name in g.names for g in scope.nodes_of_class(nodes.Global)):
+    if name.name in _global_names(scope):
         return UNKNOWN
     return literal(assign.value, depth + 1)
+
+
+_GLOBALS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _global_names(scope: nodes.NodeNG) -> frozenset[str]:
+    """Every name a ``global`` statement anywhere under ``scope`` declares (walked once per
+    scope: a 37k-line page asked it for each option constant)."""
+    found = _GLOBALS.get(scope)
+    if found is None:
+        found = _GLOBALS[scope] = frozenset(n for g in scope.nodes_of_class(nodes.Global) for n in g.names)
+    return found

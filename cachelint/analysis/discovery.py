@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from astroid import nodes
 
+from cachelint.analysis.walk import nodes_in
 from cachelint.analysis.infer import Inferrer, decorator_names
 from cachelint.analysis.project import Module
 from cachelint.analysis.values import FUNCTION_NODES, CacheDecorator, CachedCallable
@@ -67,14 +68,14 @@ class CachedFunction:
 
 def discover(module: Module, inferrer: Inferrer) -> list[CachedFunction]:
     found: list[CachedFunction] = []
-    for func in module.tree.nodes_of_class(FUNCTION_NODES):
+    for func in nodes_in(module.tree, FUNCTION_NODES):
         for dec in func.decorators.nodes if func.decorators else ():
             decorator = _cache_decorator(dec, inferrer)
             if decorator is not None:
                 found.append(CachedFunction(func, module, decorator.kind, dec, decorator.call, {func.name}))
                 break
     seen = {c.node for c in found}
-    for assign in module.tree.nodes_of_class(nodes.Assign):
+    for assign in nodes_in(module.tree, nodes.Assign):
         if not isinstance(assign.value, nodes.Call) or len(assign.value.args) != 1:
             continue
         for value in inferrer.values(assign.value):

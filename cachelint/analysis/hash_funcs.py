@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from astroid import nodes
 
+from cachelint.analysis.walk import nodes_in
 from cachelint.analysis.discovery import CachedFunction
 from cachelint.analysis.hashability import HashFuncsKeys
 from cachelint.analysis.infer import Inferrer, assigned_values, qualname
@@ -86,7 +87,7 @@ def classes_named(name: str, cached: CachedFunction, inferrer: Inferrer) -> list
     for split in range(1, len(parts)):
         module_name, wanted = ".".join(parts[:split]), ".".join(parts[split:])
         for module in _modules_named(module_name, cached, inferrer):
-            for cls in module.tree.nodes_of_class(nodes.ClassDef):
+            for cls in nodes_in(module.tree, nodes.ClassDef):
                 ref = inferrer.class_ref(cls)
                 if qualname(cls) == wanted and ref not in found:
                     found.append(ref)

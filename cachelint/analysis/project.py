@@ -8,6 +8,8 @@ and in Streamlit's error messages follow these names, so the model keeps them.
 
 from __future__ import annotations
 
+import ast
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -15,16 +17,22 @@ from typing import Callable
 from pathlib import Path
 
 from astroid import nodes
-from astroid.builder import AstroidBuilder
+from astroid.builder import AstroidBuilder, _parse_string
+from astroid.rebuilder import TreeRebuilder
 from astroid.exceptions import AstroidSyntaxError
 from astroid.manager import AstroidManager
 
+from cachelint.analysis.walk import nodes_in
 from cachelint.layout import Layout
 from cachelint.noqa import physical_lines
 from cachelint.source import Unreadable, python_312_syntax, read_source
 
 MAX_CALLER_FILE_BYTES = 1_000_000
 MAX_CALLER_MODULES = 100  # importers parsed to find the calls of one module's cached functions
+# What any use of Streamlit's caching spells somewhere: the decorators (and the modules that
+# define their aliases), the legacy APIs (st.cache, experimental_memo/_singleton), clear().
+CACHING_WORDS = re.compile(r"cach|memo|singleton")
+SHALLOW_DEPTH = 100  # deeper syntax trees are left to astroid (its rebuild recurses per level)
 
 
 class ParseFailure(Exception):
@@ -49,24 +57,44 @@ class Module:
         return "__main__" if self.is_entry else self.name
 
 
-def build_tree(text: str, modname: str, path: Path) -> nodes.Module:
-    """Parse with astroid without its post-build steps.
+def _failure(path: Path, error: BaseException, text: str) -> ParseFailure:
+    line = getattr(error, "lineno", None) or 1
+    col = max((getattr(error, "offset", None) or 1) - 1, 0)
+    reason = getattr(error, "msg", None) or str(error)
+    if sys.version_info < (3, 12):
+        reason = newer_syntax_reason(text, line, reason)
+    return ParseFailure(path, line, col, reason)
+
+
+def parse_python(text: str, path: Path) -> ast.Module:
+    """Python's own parse of ``text``, exactly as astroid parses it (type comments, the same
+    retry), failing with the same ParseFailure as ``build_tree``."""
+    try:
+        return _parse_string(text, type_comments=True)
+    except (TypeError, ValueError, SyntaxError, MemoryError) as error:  # what astroid wraps
+        raise _failure(path, error, text) from None
+
+
+def build_tree(text: str, modname: str, path: Path, parsed: ast.Module | None = None) -> nodes.Module:
+    """Parse with astroid without its post-build steps (``parsed``: ``parse_python(text)``,
+    already done).
 
     astroid's post-build resolves every ``obj.attr = ...`` and ``from x import *`` by
     inference, which would import streamlit or pandas themselves (seconds each). The
     rebuilt tree already has scopes and locals, which is all the analysis needs.
     """
     builder = AstroidBuilder(AstroidManager(), apply_transforms=False)
-    try:
-        module, rebuilder = builder._data_build(text, modname, str(path))
-    except AstroidSyntaxError as exc:
-        error = exc.error
-        line = getattr(error, "lineno", None) or 1
-        col = max((getattr(error, "offset", None) or 1) - 1, 0)
-        reason = getattr(error, "msg", None) or str(error)
-        if sys.version_info < (3, 12):
-            raise ParseFailure(path, line, col, newer_syntax_reason(text, line, reason)) from None
-        raise ParseFailure(path, line, col, reason) from None
+    if parsed is None:
+        try:
+            module, rebuilder = builder._data_build(text, modname, str(path))
+        except AstroidSyntaxError as exc:
+            raise _failure(path, exc.error, text) from None
+    else:  # the rest of AstroidBuilder._data_build
+        package = os.path.splitext(os.path.basename(path))[0] == "__init__"
+        if modname.endswith(".__init__"):
+            modname, package = modname[:-9], True
+        rebuilder = TreeRebuilder(builder._manager, text)
+        module = rebuilder.visit_module(parsed, modname, os.path.abspath(path), package)
     # The one post-build step that needs no inference: bind ``from m import x`` names.
     # (``import *`` would import the module: those names stay unknown.)
     for from_node, global_names in rebuilder._import_from_nodes:
@@ -117,6 +145,8 @@ class Project:
         self.layout = Layout()
         self.overrides: dict[Path, str] = {}  # unsaved text (stdin, editor buffers)
         self._resolved: dict[tuple[Path, str, int], Path | None] = {}  # imports already looked up on disk
+        self._parsed: dict[Path, tuple[str, ast.Module]] = {}  # (text, its parse by Python), for module()
+        self._import_lists: dict[Path, list[tuple[str, int]] | None] = {}  # (name, level); None: unparsable
 
     # -- files ---------------------------------------------------------------------
     def text(self, path: Path) -> str | None:
@@ -133,8 +163,8 @@ class Project:
                 self._texts[path] = None
         return self._texts[path]
 
-    def module(self, path: Path, text: str | None = None) -> Module:
-        """The parsed module at ``path``; raises ParseFailure if it does not parse."""
+    def _override(self, path: Path, text: str | None) -> Path:
+        """The key of ``path``; with ``text``, that is its content from now on."""
         key = path if path in self.overrides else path.resolve()
         if text is not None:
             self.overrides[key] = text
@@ -142,6 +172,12 @@ class Project:
             # Same text: keep the parsed module, whose nodes other modules' inference already refers to.
             if not (isinstance(parsed, Module) and parsed.text == text):
                 self._modules.pop(key, None)
+                self._import_lists.pop(key, None)
+        return key
+
+    def module(self, path: Path, text: str | None = None) -> Module:
+        """The parsed module at ``path``; raises ParseFailure if it does not parse."""
+        key = self._override(path, text)
         cached = self._modules.get(key)
         if cached is None:
             source = self.text(key)
@@ -150,7 +186,9 @@ class Project:
             else:
                 try:
                     name = self.import_name(key)
-                    cached = Module(key, name, self.is_entry(key), build_tree(source, name, key), source)
+                    early, parsed = self._parsed.pop(key, (None, None))
+                    parsed = parsed if early is source else None
+                    cached = Module(key, name, self.is_entry(key), build_tree(source, name, key, parsed), source)
                 except ParseFailure as failure:
                     cached = failure
                 except (RecursionError, MemoryError, ValueError) as exc:
@@ -172,6 +210,8 @@ class Project:
         for key in {path, resolved}:
             self._modules.pop(key, None)
             self._texts.pop(key, None)
+            self._parsed.pop(key, None)
+            self._import_lists.pop(key, None)
         folder = self._folders.get(self.app_root(resolved))
         if folder is not None and resolved in folder.files:
             for name in [n for n, files in folder.importers.items() if resolved in files]:
@@ -267,17 +307,64 @@ class Project:
 
     def resolve_import(self, modname: str, importer: Module, level: int = 0) -> Module | None:
         """The project module ``modname`` refers to when imported from ``importer``."""
-        key = (importer.path.parent, modname, level)
-        if key not in self._resolved:
-            found = self.layout.resolve(str(importer.path), level, modname)
-            self._resolved[key] = Path(found) if found is not None else None
-        found = self._resolved[key]
+        found = self._resolve_path(importer.path, modname, level)
         return self.try_module(found) if found is not None else None
+
+    def _resolve_path(self, importer: Path, modname: str, level: int) -> Path | None:
+        key = (importer.parent, modname, level)
+        if key not in self._resolved:
+            found = self.layout.resolve(str(importer), level, modname)
+            self._resolved[key] = Path(found) if found is not None else None
+        return self._resolved[key]
+
+    def reaches_caching(self, path: Path, text: str) -> bool:
+        """Can the analysis of ``path`` (content ``text``) find anything? False only when
+        neither its text nor that of any project module it imports, directly or not,
+        spells a word of Streamlit's caching (``CACHING_WORDS``): then it defines no
+        cached function, calls none, and uses no caching API, and is not parsed with
+        astroid. Raises ParseFailure, as ``module`` would, if Python cannot parse it.
+
+        Decided on Python's own parse (~13x cheaper than astroid's), kept for ``module``
+        when the answer is True; an unusually deep tree is left to astroid (True).
+        """
+        key = self._override(path, text)
+        if CACHING_WORDS.search(text):
+            return True
+        try:
+            parsed = parse_python(text, key)
+        except (RecursionError, MemoryError):
+            return True  # module() fails the same way, and says so
+        deep, self._import_lists[key] = _shape(parsed, SHALLOW_DEPTH)
+        if deep:
+            self._parsed[key] = (text, parsed)
+            return True
+        seen = {key}
+        stack = [key]
+        while stack:
+            importer = stack.pop()
+            for name, level in self._import_lists[importer] or ():
+                found = self._resolve_path(importer, name, level)
+                if found is None or found in seen:
+                    continue
+                seen.add(found)
+                source = self.text(found)
+                if source is None:
+                    continue  # not a module the analysis could read either
+                if CACHING_WORDS.search(source):
+                    self._parsed[key] = (text, parsed)
+                    return True
+                if found not in self._import_lists:
+                    try:
+                        self._import_lists[found] = _shape(parse_python(source, found), None)[1]
+                    except (ParseFailure, RecursionError, MemoryError):
+                        self._import_lists[found] = None  # not a module for the analysis either
+                stack.append(found)
+        return False
 
     def imports_of(self, module: Module) -> list[Module]:
         """The app modules ``module`` imports (``from pkg import mod`` counts ``pkg`` and ``pkg.mod``)."""
         found: list[Module] = []
-        for node in module.tree.nodes_of_class((nodes.Import, nodes.ImportFrom)):
+        for node in nodes_in(module.tree, (nodes.Import, nodes.ImportFrom)):
             if isinstance(node, nodes.Import):
                 targets = [(name, 0) for name, _ in node.names]
             else:
@@ -318,3 +405,25 @@ class Project:
                     if len(found) >= MAX_CALLER_MODULES:
                         break  # bounded work and memory: a library imported everywhere is not an app
         return [module, *found]
+
+
+def _shape(tree: ast.Module, limit: int | None) -> tuple[bool, list[tuple[str, int]]]:
+    """Is ``tree`` deeper than ``limit``? And (dotted name, level) of its imports, read as
+    ``Project.imports_of`` reads them (complete only when not deeper)."""
+    imports: list[tuple[str, int]] = []
+    children = ast.iter_child_nodes
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if limit is not None and depth > limit:
+            return True, imports
+        if isinstance(node, ast.Import):
+            imports.extend((alias.name, 0) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            modname, level = node.module or "", node.level or 0
+            imports.append((modname, level))
+            imports.extend((f"{modname}.{alias.name}" if modname else alias.name, level)
+                           for alias in node.names if alias.name != "*")
+        depth += 1
+        stack.extend((child, depth) for child in children(node))
+    return False, imports

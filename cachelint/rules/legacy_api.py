@@ -12,6 +12,7 @@ from astroid import nodes
 import libcst as cst
 from libcst.metadata import Assignment, GlobalScope, ImportAssignment
 
+from cachelint.analysis.walk import nodes_in
 from cachelint.analysis.constants import UNKNOWN, literal
 from cachelint.analysis.infer import Inferrer
 from cachelint.analysis.project import Module
@@ -41,7 +42,7 @@ def removed_api_uses(module: Module, inferrer: Inferrer) -> list[RemovedUse]:
     names the app itself puts back on ``streamlit`` are left alone)."""
     restored = _restored_names(module, inferrer)
     found: list[RemovedUse] = []
-    for node in module.tree.nodes_of_class((nodes.Attribute, nodes.ImportFrom)):
+    for node in nodes_in(module.tree, (nodes.Attribute, nodes.ImportFrom)):
         if isinstance(node, nodes.Attribute):
             api = _removed_attribute(node, inferrer)
             if api is not None and api.name not in restored and not _guarded(node):
@@ -66,11 +67,11 @@ def _removed_attribute(node: nodes.Attribute, inferrer: Inferrer) -> RemovedApi 
 def _restored_names(module: Module, inferrer: Inferrer) -> set[str]:
     """Removed names the app assigns back onto streamlit (``st.cache = st.cache_data``)."""
     names = set()
-    for node in module.tree.nodes_of_class(nodes.AssignAttr):
+    for node in nodes_in(module.tree, nodes.AssignAttr):
         if f"{STREAMLIT}.{node.attrname}" in REMOVED_APIS and any(
                 isinstance(v, ModuleValue) and v.name == STREAMLIT for v in inferrer.values(node.expr)):
             names.add(node.attrname)
-    for call in module.tree.nodes_of_class(nodes.Call):
+    for call in nodes_in(module.tree, nodes.Call):
         if isinstance(call.func, nodes.Name) and call.func.name == "setattr" and len(call.args) >= 2:
             name = literal(call.args[1])
             if isinstance(name, str) and f"{STREAMLIT}.{name}" in REMOVED_APIS:

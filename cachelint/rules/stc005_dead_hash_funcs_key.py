@@ -12,6 +12,7 @@ from typing import Iterator
 
 from astroid import nodes
 
+from cachelint.analysis.walk import nodes_in
 from cachelint.analysis.context import CachedContext
 from cachelint.analysis.hash_funcs import HashFuncsEntry, hashes_arguments, receiving_params
 from cachelint.analysis.hashability import HashFuncsKeys
@@ -365,7 +366,7 @@ def _runtime_module(cls: ClassRef, ctx: CachedContext) -> str:
 def _app_classes_named(name: str, ctx: CachedContext) -> list[ClassRef]:
     found: list[ClassRef] = []
     for module in ctx.scope_modules:
-        for cls in module.tree.nodes_of_class(nodes.ClassDef):
+        for cls in nodes_in(module.tree, nodes.ClassDef):
             if cls.name == name:
                 ref = ctx.inferrer.class_ref(cls)
                 if ref not in found:

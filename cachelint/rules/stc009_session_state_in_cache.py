@@ -20,6 +20,7 @@ from typing import Iterator
 
 from astroid import nodes
 
+from cachelint.analysis.walk import nodes_in
 from cachelint.analysis.body import Body, is_cached, own_nodes
 from cachelint.analysis.context import CachedContext
 from cachelint.analysis.dataflow import Dependence, Hit
@@ -395,14 +396,23 @@ def _writes(ctx: CachedContext, key: str) -> list[_Write]:
         calls = StreamlitCalls(ctx.inferrer)
         found: list[_Write] = []
         for module in _modules_mentioning(ctx, _words(key)):
-            for node in module.tree.nodes_of_class((nodes.Subscript, nodes.AssignAttr, nodes.Call)):
-                # A key the analysis cannot read is left out: keys built at run time are
-                # configuration and widget bookkeeping far more often than logins.
-                found.extend(w for w in _writes_at(node, calls) if w.key is not None and (
-                    _matches(w.key, key) or (key.startswith("re:") and _same_shape(w.key, key))))
+            found.extend(w for w in _module_writes(ctx, module, calls) if
+                         _matches(w.key, key) or (key.startswith("re:") and _same_shape(w.key, key)))
         return found
 
     return ctx.analysis.memo(("stc009-writes", key), scan)
+
+
+def _module_writes(ctx: CachedContext, module, calls: StreamlitCalls) -> list[_Write]:
+    """The session-state writes of ``module`` whose key the analysis can read, in order;
+    walked once per module for all the keys looked for (a 37k-line page has many)."""
+    def scan() -> list[_Write]:
+        # A key the analysis cannot read is left out: keys built at run time are
+        # configuration and widget bookkeeping far more often than logins.
+        return [w for node in nodes_in(module.tree, (nodes.Subscript, nodes.AssignAttr, nodes.Call))
+                for w in _writes_at(node, calls) if w.key is not None]
+
+    return ctx.analysis.memo(("stc009-module-writes", module), scan)
 
 
 def _words(key: str) -> list[str]:
@@ -612,7 +622,7 @@ def _calls_of(ctx: CachedContext, function: nodes.FunctionDef) -> list:
             return []
         found = []
         for where in [module, *ctx.project.importers(module)][:MAX_WRITER_MODULES]:
-            for call in where.tree.nodes_of_class(nodes.Call):
+            for call in nodes_in(where.tree, nodes.Call):
                 func = call.func
                 name = func.name if isinstance(func, nodes.Name) else getattr(func, "attrname", None)
                 if name != function.name:

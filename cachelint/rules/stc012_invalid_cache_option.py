@@ -8,6 +8,7 @@ from typing import Iterator
 import libcst as cst
 from astroid import nodes
 
+from cachelint.analysis.walk import nodes_in
 from cachelint.analysis.constants import UNKNOWN, literal
 from cachelint.analysis.infer import Inferrer
 from cachelint.analysis.project import Module
@@ -46,7 +47,7 @@ def option_problems(module: Module, inferrer: Inferrer, model: StreamlitModel) -
     cache decorator in ``module`` (decorators, decorators kept in variables, the call form),
     on the release ``model`` describes."""
     found: list[OptionProblem] = []
-    for call in module.tree.nodes_of_class(nodes.Call):
+    for call in nodes_in(module.tree, nodes.Call):
         if not call.keywords:
             continue
         kinds = _decorator_kinds(call, inferrer)

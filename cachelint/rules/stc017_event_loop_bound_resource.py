@@ -14,6 +14,7 @@ from typing import Iterator
 
 from astroid import nodes
 
+from cachelint.analysis.walk import nodes_in
 from cachelint.analysis.context import CachedContext
 from cachelint.analysis.flow import library_callee, returned_calls, runs_every_rerun, value_uses
 from cachelint.analysis.project import Module
@@ -218,7 +219,7 @@ def _awaited_attribute(call: nodes.Call) -> Iterator[nodes.NodeNG]:
 
 def _new_loop_calls(module: Module, ctx: CachedContext) -> Iterator[nodes.Call]:
     def find() -> list[nodes.Call]:
-        return [call for call in module.tree.nodes_of_class(nodes.Call)
+        return [call for call in nodes_in(module.tree, nodes.Call)
                 if isinstance(call.func, (nodes.Name, nodes.Attribute)) and
                 getattr(call.func, "attrname", getattr(call.func, "name", "")) in ("run", "new_event_loop") and
                 library_callee(call, ctx.inferrer) in NEW_LOOP_CALLS and runs_every_rerun(call, ctx.inferrer)]

@@ -21,6 +21,7 @@ from typing import Iterator
 import astroid
 from astroid import nodes
 
+from cachelint.analysis.walk import nodes_in
 from cachelint.analysis.constants import UNKNOWN, literal
 from cachelint.analysis.context import CachedContext, ModuleContext
 from cachelint.analysis.discovery import CachedFunction, discover
@@ -389,7 +390,7 @@ def _page_targets(module: Module, root: Path) -> set[Path]:
     if "Page" not in module.text:
         return set()
     found = set()
-    for call in module.tree.nodes_of_class(nodes.Call):
+    for call in nodes_in(module.tree, nodes.Call):
         func = call.func
         name = func.attrname if isinstance(func, nodes.Attribute) else getattr(func, "name", "")
         if name != "Page" or not call.args:

@@ -13,6 +13,7 @@ from typing import Iterator
 
 from astroid import nodes
 
+from cachelint.analysis.walk import nodes_in
 from cachelint.analysis.context import ModuleContext
 from cachelint.analysis.flow import library_callee
 from cachelint.analysis.infer import Inferrer, is_generator, returns_of
@@ -128,7 +129,7 @@ class ValidateNeverTrue(Rule):
     def check_module(self, ctx: ModuleContext) -> Iterator[Finding]:
         if not VALIDATE_OPTION.search(ctx.module.text):
             return
-        for call in ctx.module.tree.nodes_of_class(nodes.Call):
+        for call in nodes_in(ctx.module.tree, nodes.Call):
             keyword = next((k for k in call.keywords or () if k.arg == "validate"), None)
             if keyword is None or not _resource_decorator(call, ctx.inferrer):
                 continue

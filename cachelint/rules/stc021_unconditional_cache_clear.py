@@ -11,6 +11,7 @@ from typing import Iterator
 
 from astroid import nodes
 
+from cachelint.analysis.walk import nodes_in
 from cachelint.analysis.body import callees, is_cached
 from cachelint.analysis.context import ModuleContext
 from cachelint.analysis.values import FUNCTION_NODES, CacheDecorator, CachedCallable, Function
@@ -175,7 +176,7 @@ def _cleared(call: nodes.Call, ctx: ModuleContext):
 
 def _used(ctx: ModuleContext, target) -> bool:
     """Does the script call a function whose cache ``target`` clears?"""
-    for call in ctx.module.tree.nodes_of_class(nodes.Call):
+    for call in nodes_in(ctx.module.tree, nodes.Call):
         for value in ctx.inferrer.values(call.func):
             node = value.function.node if isinstance(value, CachedCallable) else \
                 value.node if isinstance(value, Function) else None

@@ -12,6 +12,7 @@ from typing import Iterator
 
 from astroid import nodes
 
+from cachelint.analysis.walk import nodes_in
 from cachelint.analysis.context import CachedContext
 from cachelint.analysis.flow import bound_values, library_callee
 from cachelint.analysis.values import FUNCTION_NODES, BoundMethod, CachedCallable, Function
@@ -123,7 +124,7 @@ class SessionCacheOffThread(Rule):
         for module in ctx.project.callers(cached.module, cached.names | {w.name for w in wrappers}):
             if any(word in module.text for word in CONTEXT_HANDOFF):
                 continue
-            for call in module.tree.nodes_of_class(nodes.Call):
+            for call in nodes_in(module.tree, nodes.Call):
                 handed = _handed_to_thread(call, ctx)
                 if handed is None:
                     continue
