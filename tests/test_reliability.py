@@ -177,3 +177,41 @@ def test_engine_results_do_not_depend_on_check_order() -> None:
     ahead = {p: forward.analyse(p) for p in files}
     behind = {p: backward.analyse(p) for p in reversed(files)}
     assert ahead == behind
+
+
+HELPER_READ_TWICE = '''\
+import streamlit as st
+
+
+def use_mirror():
+    return st.session_state.get("mirror", False)
+
+
+def search(index, field):
+    return [index, field, use_mirror()]
+
+
+@st.cache_data
+def choices():
+{calls}
+    return rows
+
+
+st.session_state.mirror = st.toggle("Mirror")
+st.write(choices())
+'''
+
+
+def test_the_path_named_does_not_depend_on_hash_seeds(tmp_path: Path) -> None:
+    """One read reached through several calls of one cached function: the finding names the
+    first call, whatever order Python's sets happen to hold the paths in."""
+    calls = "\n".join(f"    rows = search('inventory', 'field_{i}')" for i in range(8))
+    (tmp_path / "app.py").write_text(HELPER_READ_TWICE.replace("{calls}", calls))
+    outputs = set()
+    for seed in ("0", "1", "2", "3", "4", "5", "6", "7"):
+        result = subprocess.run([sys.executable, "-m", "cachelint", "check", "--preview", "--no-cache", "--isolated",
+                                 "--format", "concise", "app.py"], cwd=tmp_path, capture_output=True, text=True,
+                                env={**os.environ, "PYTHONHASHSEED": seed})
+        outputs.add(result.stdout)
+    [output] = outputs
+    assert output.startswith("app.py:14:12: STC026 ")  # the first of the eight calls

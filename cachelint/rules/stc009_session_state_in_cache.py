@@ -332,7 +332,13 @@ def _shown(access, key: str | None) -> str:
 
 
 def _hit_order(hit: Hit) -> tuple:
-    return (hit.source.root().file or "", hit.source.lineno or 0, hit.source.col_offset or 0, len(hit.via))
+    """A total order of hits (they come from sets): the read, then the calls leading to it,
+    so that the same input always names the same path."""
+    calls = tuple((step.call.root().file or "", step.call.lineno or 0, step.call.col_offset or 0)
+                  for step in hit.via)
+    decided = (hit.decided_in.lineno or 0, hit.decided_in.col_offset or 0) if hit.decided_in is not None else ()
+    return (hit.source.root().file or "", hit.source.lineno or 0, hit.source.col_offset or 0, len(hit.via),
+            calls, hit.auth_only, decided)
 
 
 # -- reads that are not per-session in fact --------------------------------------------------
