@@ -35,4 +35,4 @@ for name, version in probed["dependencies"].items():
 PYTHON
 "$PY" -m pip install -q -c "$CONSTRAINTS" -e . streamlit "pydantic>=2.5,<3" "pytest>=8,<10" "jsonschema>=4.18,<5"
 "$PY" -c "import streamlit, sys; sys.exit(None if streamlit.__version__.startswith('$MINOR.') else 'Streamlit ' + streamlit.__version__)"
-"$PY" -m pytest -q -p no:cacheprovider tests/test_fixtures_versions.py tests/test_versions.py tests/test_release_data.py
+"$PY" -m pytest -q -p no:cacheprovider tests/test_fixtures_versions.py tests/test_fixtures_versions_runtime.py tests/test_versions.py tests/test_release_data.py
